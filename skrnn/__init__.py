@@ -2,4 +2,12 @@
 
 __version__ = "0.1.0.dev0"
 
-__all__ = []
+from ._fir import FIRRegressor
+from ._transformers import LagFeatures, SlidingWindow, sliding_windows
+
+__all__ = [
+    "FIRRegressor",
+    "LagFeatures",
+    "SlidingWindow",
+    "sliding_windows",
+]

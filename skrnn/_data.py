@@ -1,0 +1,684 @@
+"""The input boundary: every accepted form of input becomes one canonical form.
+
+Two kinds of data enter skrnn (see the design notes in the README):
+
+* **a series** -- rows are consecutive time steps; a DataFrame whose index is a
+  two-level ``(series_id, time)`` MultiIndex holds a panel of independent
+  series. :func:`check_series` returns a :class:`SeriesData` whose rows are
+  grouped by series (each series contiguous, in time order).
+* **a batch of sequences** -- each sample is a whole sequence: a 3-D array, a
+  2-D array of univariate sequences, a list of arrays of different lengths or
+  a long DataFrame. :func:`check_sequences` returns a :class:`SequenceBatch`
+  holding one zero-padded, time-major array and the lengths.
+
+This module is the only place where input is validated; everything behind it
+trusts the canonical form.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import _num_samples, check_array, validate_data
+
+__all__ = [
+    "SeriesData",
+    "SequenceBatch",
+    "check_series",
+    "check_sequences",
+    "check_sequence_weights",
+]
+
+
+def _name(estimator):
+    return "this function" if estimator is None else type(estimator).__name__
+
+
+def _is_panel_frame(obj):
+    return isinstance(obj, (pd.DataFrame, pd.Series)) and isinstance(
+        obj.index, pd.MultiIndex
+    )
+
+
+def _check_two_levels(index, what):
+    if index.nlevels != 2:
+        raise ValueError(
+            f"{what} has a MultiIndex with {index.nlevels} levels; a panel needs "
+            "exactly two levels, (series_id, time)."
+        )
+
+
+# --------------------------------------------------------------------------
+# Series
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesData:
+    """A series or a panel of series in canonical form.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_timesteps, n_inputs)
+        Float inputs, rows grouped by series (each series contiguous and in
+        time order). ``n_inputs`` is 0 when no exogenous input was given.
+    y : ndarray of shape (n_timesteps, n_outputs) or None
+        Float targets in the same row order, always 2-D.
+    y_1d : bool
+        Whether ``y`` was one-dimensional (predictions are returned 1-D).
+    starts : ndarray of shape (n_series + 1,)
+        Series ``k`` is rows ``starts[k]:starts[k + 1]``.
+    order : ndarray of shape (n_timesteps,) or None
+        Grouped row ``j`` is input row ``order[j]``; None when the input was
+        already grouped.
+    ids : list or None
+        The series ids of a panel, in order of first appearance.
+    time_index : list of pandas.Index or None
+        The time index of each series, when the input carried one.
+    y_names : list or None
+        Column names of a pandas ``y`` (a Series' name as a one-element list).
+    y_frame : bool
+        Whether ``y`` was a pandas DataFrame (rather than a Series).
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None = None
+    y_1d: bool = False
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    order: np.ndarray | None = None
+    ids: list | None = None
+    time_index: list | None = None
+    y_names: list | None = None
+    y_frame: bool = False
+
+    @property
+    def n_series(self):
+        return len(self.starts) - 1
+
+    @property
+    def lengths(self):
+        return np.diff(self.starts)
+
+    def restore_order(self, values):
+        """Put rows of ``values`` (grouped order) back into the input's order."""
+        if self.order is None:
+            return values
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
+
+    def require_length(self, min_length, reason):
+        """Raise a clear error unless some series has ``min_length`` rows.
+
+        ``reason`` names the parameter that needs them, e.g. ``"n_lags=4"``.
+        """
+        longest = int(self.lengths.max()) if self.n_series else 0
+        if longest < min_length:
+            where = "X" if self.ids is None else "the longest series of X"
+            raise ValueError(
+                f"{where} has {longest} time steps (n_samples={longest}), but "
+                f"{reason} needs at least {min_length} to train on."
+            )
+
+
+def _group_panel(index):
+    """Codes, grouping order, starts and ids of a (series_id, time) index."""
+    _check_two_levels(index, "X")
+    codes, uniques = pd.factorize(index.get_level_values(0), sort=False)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=len(uniques))
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    times = index.get_level_values(1)[order]
+    try:
+        t = np.asarray(times)
+        same = np.ones(len(t), dtype=bool)
+        same[starts[1:-1]] = False
+        bad = np.flatnonzero((t[1:] <= t[:-1]) & same[1:])
+    except TypeError:
+        bad = np.array([], dtype=np.int64)
+    if bad.size:
+        sid = uniques[np.searchsorted(starts, bad[0] + 1, side="right") - 1]
+        raise ValueError(
+            f"The rows of series {sid!r} are not in increasing time order; sort "
+            "the data by (series_id, time) first."
+        )
+    if np.array_equal(order, np.arange(len(order))):
+        order = None
+    time_index = [
+        pd.Index(times[starts[k] : starts[k + 1]]) for k in range(len(uniques))
+    ]
+    return order, starts, list(uniques), time_index
+
+
+def _check_y_series(estimator, y, n_rows):
+    """Validate a series target: finite floats, 1-D or 2-D, n_rows long."""
+    y_names = None
+    y_frame = isinstance(y, pd.DataFrame)
+    if isinstance(y, pd.Series):
+        y_names = [y.name]
+    elif y_frame:
+        y_names = list(y.columns)
+    y_arr = check_array(
+        y,
+        ensure_2d=False,
+        dtype="numeric",
+        input_name="y",
+        ensure_min_samples=1,
+    )
+    if y_arr.ndim > 2:
+        raise ValueError(
+            f"y has {y_arr.ndim} dimensions; {_name(estimator)} expects y of "
+            "shape (n_timesteps,) or (n_timesteps, n_outputs)."
+        )
+    if y_arr.shape[0] != n_rows:
+        raise ValueError(
+            f"X has {n_rows} time steps but y has {y_arr.shape[0]}: X and y "
+            "must have one row per time step."
+        )
+    y_1d = y_arr.ndim == 1
+    y_arr = np.asarray(y_arr, dtype=np.float64).reshape(n_rows, -1)
+    return y_arr, y_1d, y_names, y_frame
+
+
+def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=False):
+    """Validate a series (or a panel of series) and put it in canonical form.
+
+    Parameters
+    ----------
+    estimator : estimator instance or None
+        The estimator receiving the data; ``validate_data`` records
+        ``n_features_in_`` and ``feature_names_in_`` on it when ``reset``.
+        None for a plain function: ``X`` is only checked.
+    X : array-like of shape (n_timesteps, n_inputs) or None
+        The inputs. A DataFrame with a two-level ``(series_id, time)``
+        MultiIndex is a panel. None only when ``allow_X_none``.
+    y : array-like of shape (n_timesteps,) or (n_timesteps, n_outputs)
+        The target, row-aligned with ``X``.
+    reset : bool
+        True in ``fit``; False afterwards (the number of inputs is checked).
+    y_required : bool, default=False
+        Raise scikit-learn's error when ``y`` is None.
+    allow_X_none : bool, default=False
+        Accept ``X=None`` (no exogenous input); the rows then come from ``y``.
+
+    Returns
+    -------
+    data : SeriesData
+    """
+    if y_required and y is None:
+        raise ValueError(
+            f"{_name(estimator)} requires y to be passed, but the target y is None."
+        )
+    panel_source = None
+    time_source = None
+    if X is None:
+        if not allow_X_none:
+            raise ValueError(f"X is None; {_name(estimator)} needs input data X.")
+        if y is None:
+            raise ValueError("X and y are both None: there is no series to use.")
+        y_arr, y_1d, y_names, y_frame = _check_y_series(estimator, y, _num_samples(y))
+        if estimator is None:
+            pass
+        elif reset:
+            estimator.n_features_in_ = 0
+        elif getattr(estimator, "n_features_in_", 0) != 0:
+            raise ValueError(
+                f"X is None, but {_name(estimator)} was fitted with "
+                f"{estimator.n_features_in_} input columns."
+            )
+        X_arr = np.empty((len(y_arr), 0))
+        if _is_panel_frame(y):
+            panel_source = y.index
+        elif isinstance(y, (pd.Series, pd.DataFrame)):
+            time_source = y.index
+    else:
+        if y is not None and _num_samples(X) != _num_samples(y):
+            raise ValueError(
+                f"X has {_num_samples(X)} time steps but y has {_num_samples(y)}: "
+                "X and y must have one row per time step."
+            )
+        if estimator is None:  # a plain function (sliding_windows)
+            X_arr = check_array(X, dtype=np.float64)
+        else:
+            X_arr = validate_data(
+                estimator, X, reset=reset, dtype=np.float64, ensure_min_samples=1
+            )
+        y_arr = y_1d = y_names = None
+        y_frame = False
+        if y is not None:
+            y_arr, y_1d, y_names, y_frame = _check_y_series(estimator, y, len(X_arr))
+        if _is_panel_frame(X):
+            panel_source = X.index
+        elif isinstance(X, (pd.Series, pd.DataFrame)):
+            time_source = X.index
+        elif _is_panel_frame(y):
+            panel_source = y.index
+        elif isinstance(y, (pd.Series, pd.DataFrame)):
+            time_source = y.index
+
+    n = len(X_arr)
+    data = SeriesData(
+        X=X_arr,
+        y=y_arr,
+        y_1d=bool(y_1d),
+        starts=np.array([0, n], dtype=np.int64),
+        y_names=y_names,
+        y_frame=y_frame,
+    )
+    if panel_source is not None:
+        order, starts, ids, time_index = _group_panel(panel_source)
+        data.starts, data.ids, data.time_index = starts, ids, time_index
+        if order is not None:
+            data.order = order
+            data.X = X_arr[order]
+            if y_arr is not None:
+                data.y = y_arr[order]
+    elif time_source is not None:
+        data.time_index = [pd.Index(time_source)]
+    return data
+
+
+# --------------------------------------------------------------------------
+# Batches of sequences
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SequenceBatch:
+    """A batch of sequences in canonical, time-major form.
+
+    Attributes
+    ----------
+    X : ndarray of shape (max_length, n_sequences, n_features)
+        Time-major, zero-padded past each sequence's length, C-contiguous,
+        float32 or float64.
+    lengths : ndarray of shape (n_sequences,)
+        The length of each sequence (all at least 1).
+    y : ndarray or None
+        Many-to-one: ``(n_sequences,)`` or ``(n_sequences, n_outputs)``.
+        Per-step (``return_sequences=True``): time-major
+        ``(max_length, n_sequences)`` or ``(max_length, n_sequences,
+        n_outputs)``, padded.
+    kind : {"3d", "2d", "list", "frame"}
+        The form of the input, which is the form predictions come back in.
+    ids : list or None
+        Sequence ids (long DataFrame input), in order of first appearance.
+    """
+
+    X: np.ndarray
+    lengths: np.ndarray
+    y: np.ndarray | None = None
+    kind: str = "3d"
+    ids: list | None = None
+
+    @property
+    def n_sequences(self):
+        return self.X.shape[1]
+
+    def format_steps(self, Y):
+        """Return a time-major per-step output in the form of the input.
+
+        ``Y`` is ``(max_length, n_sequences, ...)``. Array input gets an array
+        ``(n_sequences, max_length, ...)``; list and DataFrame input get a list
+        of ``(length_i, ...)`` arrays, each cut to its own length.
+        """
+        if self.kind in ("3d", "2d"):
+            return np.ascontiguousarray(np.swapaxes(Y, 0, 1))
+        return [np.ascontiguousarray(Y[:L, i]) for i, L in enumerate(self.lengths)]
+
+
+def _seq_error(what):
+    return ValueError(
+        f"{what}; expected a 3-D array (n_sequences, n_timesteps, n_features), a "
+        "2-D array (n_sequences, n_timesteps) of univariate sequences, a list of "
+        "arrays of shape (n_timesteps_i, n_features) or (n_timesteps_i,), or a "
+        "DataFrame with a (sequence_id, time) MultiIndex."
+    )
+
+
+def _as_float_sequence(seq, i):
+    try:
+        arr = np.asarray(seq)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Sequence {i} of X could not be read as an array: {exc}"
+        ) from None
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Sequence {i} of X holds non-numeric data (dtype {arr.dtype}); "
+                "skrnn needs numbers."
+            ) from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    elif arr.ndim != 2:
+        raise ValueError(
+            f"Sequence {i} of X has {arr.ndim} dimensions; each sequence must be "
+            "(n_timesteps,) or (n_timesteps, n_features)."
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(
+            f"Sequence {i} of X has length 0; every sequence needs at least one "
+            "time step."
+        )
+    return arr
+
+
+def _pad_time_major(seqs, dtype):
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    n_features = seqs[0].shape[1]
+    for i, s in enumerate(seqs):
+        if s.shape[1] != n_features:
+            raise ValueError(
+                f"Sequence {i} of X has {s.shape[1]} features per time step but "
+                f"sequence 0 has {n_features}; all sequences need the same "
+                "features."
+            )
+    out = np.zeros((lengths.max(), len(seqs), n_features), dtype=dtype)
+    for i, s in enumerate(seqs):
+        out[: len(s), i] = s
+    return out, lengths
+
+
+def _check_finite(X, what="X"):
+    if not np.isfinite(X).all():
+        bad = "NaN" if np.isnan(X).any() else "infinity"
+        raise ValueError(f"Input {what} contains {bad}.")
+
+
+def _long_frame_to_padded(frame, dtype, what="X"):
+    """A long DataFrame/Series with (sequence_id, time) index -> padded arrays."""
+    _check_two_levels(frame.index, what)
+    codes, uniques = pd.factorize(frame.index.get_level_values(0), sort=False)
+    counts = np.bincount(codes, minlength=len(uniques))
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    pos = np.empty(len(codes), dtype=np.int64)
+    pos[order] = np.arange(len(codes)) - np.repeat(starts[:-1], counts)
+    values = frame.to_numpy()
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.dtype.kind not in "biuf":
+        try:
+            values = values.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{what} holds non-numeric data; skrnn needs numbers."
+            ) from None
+    if dtype is None:
+        dtype = np.float32 if values.dtype == np.float32 else np.float64
+    out = np.zeros((counts.max(), len(uniques), values.shape[1]), dtype=dtype)
+    out[pos, codes] = values
+    return out, counts.astype(np.int64), list(uniques)
+
+
+def _fitted_ndim(estimator):
+    return getattr(estimator, "_input_ndim_", None)
+
+
+def check_sequences(
+    estimator, X, y=None, *, reset, return_sequences=False, y_numeric=True
+):
+    """Validate a batch of sequences and put it in canonical, time-major form.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Receives ``n_features_in_`` (and ``feature_names_in_``) when ``reset``.
+    X : array-like, list of array-like or DataFrame
+        3-D ``(n_sequences, n_timesteps, n_features)``; 2-D
+        ``(n_sequences, n_timesteps)`` (univariate); a list of
+        ``(n_timesteps_i, n_features)`` or ``(n_timesteps_i,)`` arrays; or a
+        long DataFrame with a ``(sequence_id, time)`` MultiIndex.
+    y : array-like, list of array-like or None
+        One target per sequence, or one per time step when
+        ``return_sequences``.
+    reset : bool
+        True in ``fit``; False afterwards.
+    return_sequences : bool, default=False
+        Whether ``y`` holds one target per time step.
+    y_numeric : bool, default=True
+        Convert ``y`` to floats (regression); otherwise keep labels as given.
+
+    Returns
+    -------
+    batch : SequenceBatch
+    """
+    kind, ids = None, None
+    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+        kind = "frame"
+        dtype = np.float32 if all(X.dtypes == np.float32) else np.float64
+        Xtm, lengths, ids = _long_frame_to_padded(X, dtype)
+        _check_finite(Xtm)
+        n_features = Xtm.shape[2]
+        if reset:
+            estimator.feature_names_in_ = np.asarray(X.columns, dtype=object)
+    elif isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise ValueError("X holds no sequences: the list is empty.")
+        seqs = [np.asarray(s) if not hasattr(s, "ndim") else s for s in X]
+        if (
+            all(getattr(s, "ndim", 0) == 1 for s in seqs)
+            and len({len(s) for s in seqs}) == 1
+        ):
+            kind = "2d"  # equal-length univariate sequences: a 2-D table
+        elif any(getattr(s, "ndim", 0) == 0 for s in seqs):
+            kind = "2d"  # a flat list of numbers: let validate_data say so
+        else:
+            kind = "list"
+            seqs = [_as_float_sequence(s, i) for i, s in enumerate(seqs)]
+            dtype = (
+                np.float32 if all(s.dtype == np.float32 for s in seqs) else np.float64
+            )
+            Xtm, lengths = _pad_time_major(seqs, dtype)
+            _check_finite(Xtm)
+            n_features = Xtm.shape[2]
+    else:
+        ndim = getattr(X, "ndim", None)
+        if ndim is None:
+            try:
+                X = np.asarray(X)
+            except (TypeError, ValueError):
+                raise _seq_error("X could not be read as an array") from None
+            ndim = X.ndim
+        if ndim == 3:
+            kind = "3d"
+            X = np.asarray(X)
+            if X.dtype.kind not in "biuf":
+                try:
+                    X = X.astype(np.float64)
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"X holds non-numeric data (dtype {X.dtype}); skrnn "
+                        "needs numbers."
+                    ) from None
+            if X.shape[0] == 0:
+                raise ValueError("X holds no sequences: its first dimension is 0.")
+            if X.shape[1] == 0:
+                raise ValueError(
+                    "X has sequences of length 0; every sequence needs at least "
+                    "one time step."
+                )
+            if X.shape[2] == 0:
+                raise ValueError("X has 0 features per time step.")
+            dtype = np.float32 if X.dtype == np.float32 else np.float64
+            Xtm = np.ascontiguousarray(np.swapaxes(X, 0, 1), dtype=dtype)
+            _check_finite(Xtm)
+            lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
+            n_features = X.shape[2]
+        elif ndim is not None and ndim > 3:
+            raise _seq_error(f"X has {ndim} dimensions")
+        else:
+            kind = "2d"
+
+    if kind == "2d":
+        fitted = _fitted_ndim(estimator)
+        if reset or fitted == 2:
+            X2 = validate_data(
+                estimator, X, reset=reset, dtype=[np.float64, np.float32]
+            )
+            if reset:
+                estimator._input_ndim_ = 2
+        else:
+            X2 = check_array(X, dtype=[np.float64, np.float32])
+            if estimator.n_features_in_ != 1:
+                raise ValueError(
+                    f"X is 2-D (univariate sequences), but {_name(estimator)} was "
+                    f"fitted on sequences with {estimator.n_features_in_} features "
+                    "per time step; pass a 3-D array or a list of 2-D arrays."
+                )
+        Xtm = np.ascontiguousarray(X2.T[:, :, None])
+        lengths = np.full(X2.shape[0], X2.shape[1], dtype=np.int64)
+    else:
+        if reset:
+            estimator.n_features_in_ = n_features
+            estimator._input_ndim_ = 3
+            if kind != "frame" and hasattr(estimator, "feature_names_in_"):
+                del estimator.feature_names_in_
+        else:
+            expected = 1 if _fitted_ndim(estimator) == 2 else estimator.n_features_in_
+            if n_features != expected:
+                raise ValueError(
+                    f"X has {n_features} features per time step, but "
+                    f"{_name(estimator)} is expecting {expected} features as "
+                    "input."
+                )
+
+    batch = SequenceBatch(X=Xtm, lengths=lengths, kind=kind, ids=ids)
+    if y is not None:
+        batch.y = _check_sequence_targets(
+            estimator, y, batch, return_sequences, y_numeric
+        )
+    elif reset:
+        raise ValueError(
+            f"{_name(estimator)} requires y to be passed, but the target y is None."
+        )
+    return batch
+
+
+def _check_sequence_targets(estimator, y, batch, return_sequences, y_numeric):
+    n = batch.n_sequences
+    if not return_sequences:
+        if batch.kind == "frame" and isinstance(y, (pd.Series, pd.DataFrame)):
+            if not isinstance(y.index, pd.MultiIndex) and set(y.index) == set(
+                batch.ids
+            ):
+                y = y.loc[batch.ids]
+        y_arr = check_array(
+            y,
+            ensure_2d=False,
+            dtype="numeric" if y_numeric else None,
+            input_name="y",
+            ensure_all_finite=y_numeric,
+        )
+        if y_arr.ndim == 0 or y_arr.ndim > 2:
+            raise ValueError(
+                f"y has {y_arr.ndim} dimensions; expected one target per sequence, "
+                "(n_sequences,) or (n_sequences, n_outputs)."
+            )
+        if y_arr.shape[0] != n:
+            raise ValueError(
+                f"X holds {n} sequences but y has {y_arr.shape[0]} targets: give "
+                "one target per sequence."
+            )
+        if y_numeric:
+            y_arr = y_arr.astype(batch.X.dtype, copy=False)
+        return y_arr
+
+    # one target per time step
+    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
+        ytm, ylen, _ = _long_frame_to_padded(
+            y, batch.X.dtype if y_numeric else None, what="y"
+        )
+        if not y_numeric:
+            raise ValueError(
+                "Per-step labels in a long DataFrame are not supported; pass a "
+                "list of label arrays."
+            )
+        if isinstance(y, pd.Series):
+            ytm = ytm[:, :, 0]
+    elif isinstance(y, (list, tuple)) and not (len(y) and np.ndim(y[0]) == 0):
+        seqs = [np.asarray(s) for s in y]
+        if len(seqs) != n:
+            raise ValueError(
+                f"X holds {n} sequences but y has {len(seqs)}: give one target "
+                "sequence per input sequence."
+            )
+        ndims = {s.ndim for s in seqs}
+        if len(ndims) != 1 or ndims.pop() not in (1, 2):
+            raise ValueError(
+                "Each target sequence in y must be (n_timesteps_i,) or "
+                "(n_timesteps_i, n_outputs), all of the same kind."
+            )
+        ylen = np.array([len(s) for s in seqs], dtype=np.int64)
+        _check_lengths(ylen, batch.lengths)
+        tail = seqs[0].shape[1:]
+        if y_numeric:
+            dtype = batch.X.dtype
+            fill = 0
+        else:
+            dtype = np.result_type(*[s.dtype for s in seqs])
+            fill = seqs[0][0]
+        ytm = np.full((batch.X.shape[0], n, *tail), fill, dtype=dtype)
+        for i, s in enumerate(seqs):
+            if s.shape[1:] != tail:
+                raise ValueError(
+                    f"Target sequence {i} of y has {s.shape[1:]} outputs per "
+                    f"step but sequence 0 has {tail}."
+                )
+            ytm[: len(s), i] = s
+    else:
+        y_arr = np.asarray(y)
+        if y_arr.ndim not in (2, 3):
+            raise ValueError(
+                "With return_sequences=True, y needs one target per time step: "
+                f"an array (n_sequences, n_timesteps[, n_outputs]), got {y_arr.ndim}"
+                " dimensions."
+            )
+        if y_arr.shape[0] != n:
+            raise ValueError(
+                f"X holds {n} sequences but y has {y_arr.shape[0]} target sequences."
+            )
+        _check_lengths(np.full(n, y_arr.shape[1]), batch.lengths)
+        ytm = np.ascontiguousarray(np.swapaxes(y_arr, 0, 1))
+    if y_numeric:
+        try:
+            ytm = ytm.astype(batch.X.dtype, copy=False)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "y holds non-numeric data; regression needs numbers."
+            ) from None
+        _check_finite(ytm, "y")
+    return ytm
+
+
+def _check_lengths(ylen, xlen):
+    bad = np.flatnonzero(ylen != xlen)
+    if bad.size:
+        i = bad[0]
+        raise ValueError(
+            f"Target sequence {i} of y has {ylen[i]} time steps but sequence {i} "
+            f"of X has {xlen[i]}; with return_sequences=True they must match."
+        )
+
+
+def check_sequence_weights(sample_weight, batch, dtype=None):
+    """One non-negative weight per sequence (None means all ones)."""
+    n = batch.n_sequences
+    dtype = batch.X.dtype if dtype is None else dtype
+    if sample_weight is None:
+        return np.ones(n, dtype=dtype)
+    sw = np.asarray(sample_weight, dtype=dtype)
+    if sw.ndim == 0:
+        return np.full(n, sw, dtype=dtype)
+    if sw.ndim != 1 or sw.shape[0] != n:
+        raise ValueError(
+            f"sample_weight has shape {sw.shape}; expected one weight per "
+            f"sequence, ({n},)."
+        )
+    _check_finite(sw, "sample_weight")
+    if (sw < 0).any():
+        raise ValueError("sample_weight contains negative values.")
+    return sw

@@ -1,0 +1,166 @@
+"""The finite-response (time-delay) model: a regressor on lagged inputs."""
+
+from numbers import Integral
+
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._data import check_series
+from ._series_base import default_regressor, resolve_lags
+from ._windowing import PADDINGS, lag_matrix, trainable_rows
+
+__all__ = ["FIRRegressor"]
+
+
+class FIRRegressor(RegressorMixin, BaseEstimator):
+    """Finite-response model: y_t = f(x_t, x_{t-1}, ..., x_{t-N}).
+
+    A time-delay network: any scikit-learn regressor ``f`` applied to the
+    last N + 1 inputs of each row. The response to an input ends after N + 1
+    steps, hence "finite response".
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        The regressor f, cloned in ``fit``. None means a small neural network
+        (:class:`~sklearn.neural_network.MLPRegressor`, one hidden layer of 32
+        tanh units, L-BFGS) seeded by ``random_state``.
+    n_lags : int or array-like of int, default=4
+        N, the number of past inputs beyond the current one; one int for
+        every input column, or one per column.
+    delay : int, default=0
+        Dead time d: the model sees x_{t-d}, ..., x_{t-d-N}.
+    padding : {"edge", "zero"}, default="edge"
+        Input history before the first row in ``predict``: ``"edge"`` repeats
+        the first row, ``"zero"`` uses zeros. In ``fit``, rows whose window
+        reaches before the start are not trained on.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default network; ignored when ``estimator`` is given.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted regressor f, trained on the lag matrix.
+    n_lags_ : ndarray of shape (n_features_in_,)
+        The lag count N of each input column.
+    n_features_in_ : int
+        Number of input columns seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Input column names, when ``X`` had string column names.
+
+    See Also
+    --------
+    LagFeatures : The lag matrix the regressor is trained on.
+    NARXRegressor : Adds the model's own past outputs as inputs.
+
+    Notes
+    -----
+    With d = ``delay`` the model is
+
+    .. math:: y_t = f(x_{t-d}, x_{t-d-1}, \\ldots, x_{t-d-N})
+
+    With a linear ``f`` this is an FIR filter whose taps are the
+    coefficients. A DataFrame with a two-level ``(series_id, time)``
+    MultiIndex is a panel of independent series: no window crosses from one
+    series into another. ``predict`` returns one prediction per row, in the
+    input's row order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.signal import lfilter
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from skrnn import FIRRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=300)
+    >>> y = lfilter([0.5, 0.3, -0.2], [1.0], x)
+    >>> fir = FIRRegressor(LinearRegression(), n_lags=2).fit(x[:, None], y)
+    >>> fir.estimator_.coef_.round(3)
+    array([ 0.5,  0.3, -0.2])
+    >>> round(fir.score(x[:, None], y), 6)
+    1.0
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_lags": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "delay": [Interval(Integral, 0, None, closed="left")],
+        "padding": [StrOptions(set(PADDINGS))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self, estimator=None, *, n_lags=4, delay=0, padding="edge", random_state=None
+    ):
+        self.estimator = estimator
+        self.n_lags = n_lags
+        self.delay = delay
+        self.padding = padding
+        self.random_state = random_state
+
+    def _lags(self, data):
+        return lag_matrix(
+            data.X,
+            self.n_lags_,
+            delay=self.delay,
+            starts=data.starts,
+            padding=self.padding,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit f on the lag matrix of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_inputs)
+            A series, or a panel (DataFrame with a ``(series_id, time)``
+            MultiIndex).
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_outputs)
+            The output, row-aligned with ``X``.
+
+        Returns
+        -------
+        self : FIRRegressor
+            The fitted model.
+        """
+        data = check_series(self, X, y, reset=True, y_required=True)
+        self.n_lags_ = resolve_lags(self.n_lags, self.n_features_in_)
+        history = self.delay + int(self.n_lags_.max())
+        data.require_length(
+            history + 1, f"n_lags={self.n_lags!r} with delay={self.delay}"
+        )
+        rows = trainable_rows(data.starts, history)
+        Z = self._lags(data)[rows]
+        target = data.y[rows, 0] if data.y_1d else data.y[rows]
+        if self.estimator is None:
+            self.estimator_ = default_regressor(self.random_state)
+        else:
+            self.estimator_ = clone(self.estimator)
+        self.estimator_.fit(Z, target)
+        self._y_1d = data.y_1d
+        return self
+
+    def predict(self, X):
+        """Predict one output per row of ``X``, in row order.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_inputs)
+            A series or a panel. History before each series' first row
+            follows ``padding``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, n_outputs)
+            The predictions.
+        """
+        check_is_fitted(self)
+        data = check_series(self, X, reset=False)
+        return data.restore_order(self.estimator_.predict(self._lags(data)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
