@@ -25,7 +25,8 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
     estimator : regressor, default=None
         The regressor f, cloned in ``fit``. None means a small neural network
         (:class:`~sklearn.neural_network.MLPRegressor`, one hidden layer of 32
-        tanh units, L-BFGS) seeded by ``random_state``.
+        tanh units, Adam with early stopping given 100 rows or more) seeded by
+        ``random_state``.
     n_lags : int or array-like of int, default=4
         N, the number of past inputs beyond the current one; one int for
         every input column, or one per column.
@@ -135,7 +136,7 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         Z = self._lags(data)[rows]
         target = data.y[rows, 0] if data.y_1d else data.y[rows]
         if self.estimator is None:
-            self.estimator_ = default_regressor(self.random_state)
+            self.estimator_ = default_regressor(self.random_state, len(rows))
         else:
             self.estimator_ = clone(self.estimator)
         self.estimator_.fit(Z, target)

@@ -33,18 +33,20 @@ def resolve_lags(n_lags, n_columns, name="n_lags"):
     return lags
 
 
-def default_regressor(random_state=None):
+def default_regressor(random_state=None, n_samples=None):
     """The network used when ``estimator=None``: a small MLP.
 
-    One hidden layer of 32 tanh units trained by L-BFGS: on the few thousand
-    rows of a typical identification data set, L-BFGS converges in a fraction
-    of a second and deterministically, where Adam needs many epochs.
+    One hidden layer of 32 tanh units trained by Adam with a learning rate of
+    0.01 and, given at least 100 training rows, early stopping on 10% of
+    them: on a few thousand rows it trains in well under a second and comes
+    close to the fit of L-BFGS run to convergence at a small fraction of its
+    cost.
     """
     return MLPRegressor(
         hidden_layer_sizes=(32,),
         activation="tanh",
-        solver="lbfgs",
-        alpha=1e-4,
-        max_iter=1000,
+        learning_rate_init=0.01,
+        early_stopping=n_samples is not None and n_samples >= 100,
+        max_iter=200,
         random_state=random_state,
     )
