@@ -15,11 +15,17 @@ This module is the only place where input is validated; everything behind it
 trusts the canonical form.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import _num_samples, check_array, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _num_samples,
+    check_array,
+    validate_data,
+)
 
 __all__ = [
     "SeriesData",
@@ -40,12 +46,59 @@ def _is_panel_frame(obj):
     )
 
 
-def _check_two_levels(index, what):
+def _check_two_levels(index, what, unit="series"):
     if index.nlevels != 2:
         raise ValueError(
-            f"{what} has a MultiIndex with {index.nlevels} levels; a panel needs "
-            "exactly two levels, (series_id, time)."
+            f"{what} has a MultiIndex with {index.nlevels} levels; it needs "
+            f"exactly two levels, ({unit}_id, time)."
         )
+
+
+def _check_time_order(times, starts, ids, unit):
+    """Raise unless the times increase inside each group of rows.
+
+    ``times`` are grouped (group ``k`` is ``starts[k]:starts[k + 1]``).
+    """
+    try:
+        t = np.asarray(times)
+        same = np.ones(len(t), dtype=bool)
+        same[starts[1:-1]] = False
+        bad = np.flatnonzero((t[1:] <= t[:-1]) & same[1:])
+    except TypeError:  # times that cannot be compared
+        return
+    if bad.size:
+        sid = ids[np.searchsorted(starts, bad[0] + 1, side="right") - 1]
+        raise ValueError(
+            f"The rows of {unit} {sid!r} are not in increasing time order; sort "
+            f"the data by ({unit}_id, time) first."
+        )
+
+
+@contextmanager
+def _numeric(what="X"):
+    """Name the input when numpy cannot convert it to floats."""
+    try:
+        yield
+    except ValueError as exc:
+        if not str(exc).startswith("could not convert"):
+            raise
+        raise ValueError(
+            f"{what} holds non-numeric data ({exc}); skrnn needs numbers."
+        ) from None
+
+
+def _real_numbers(arr, what):
+    """``arr`` as real numbers: object arrays of numbers are converted."""
+    if arr.dtype.kind in "biuf":
+        return arr
+    if arr.dtype.kind == "c":
+        raise ValueError(f"{what} holds complex numbers; skrnn needs real numbers.")
+    try:
+        return arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{what} holds non-numeric data (dtype {arr.dtype}); skrnn needs numbers."
+        ) from None
 
 
 # --------------------------------------------------------------------------
@@ -121,27 +174,15 @@ class SeriesData:
             )
 
 
-def _group_panel(index):
+def _group_panel(index, what="X"):
     """Codes, grouping order, starts and ids of a (series_id, time) index."""
-    _check_two_levels(index, "X")
+    _check_two_levels(index, what)
     codes, uniques = pd.factorize(index.get_level_values(0), sort=False)
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(uniques))
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     times = index.get_level_values(1)[order]
-    try:
-        t = np.asarray(times)
-        same = np.ones(len(t), dtype=bool)
-        same[starts[1:-1]] = False
-        bad = np.flatnonzero((t[1:] <= t[:-1]) & same[1:])
-    except TypeError:
-        bad = np.array([], dtype=np.int64)
-    if bad.size:
-        sid = uniques[np.searchsorted(starts, bad[0] + 1, side="right") - 1]
-        raise ValueError(
-            f"The rows of series {sid!r} are not in increasing time order; sort "
-            "the data by (series_id, time) first."
-        )
+    _check_time_order(times, starts, uniques, "series")
     if np.array_equal(order, np.arange(len(order))):
         order = None
     time_index = [
@@ -158,13 +199,14 @@ def _check_y_series(estimator, y, n_rows):
         y_names = [y.name]
     elif y_frame:
         y_names = list(y.columns)
-    y_arr = check_array(
-        y,
-        ensure_2d=False,
-        dtype="numeric",
-        input_name="y",
-        ensure_min_samples=1,
-    )
+    with _numeric("y"):
+        y_arr = check_array(
+            y,
+            ensure_2d=False,
+            dtype="numeric",
+            input_name="y",
+            ensure_min_samples=1,
+        )
     if y_arr.ndim > 2:
         raise ValueError(
             f"y has {y_arr.ndim} dimensions; {_name(estimator)} expects y of "
@@ -237,22 +279,28 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
                 f"X has {_num_samples(X)} time steps but y has {_num_samples(y)}: "
                 "X and y must have one row per time step."
             )
-        if estimator is None:  # a plain function (sliding_windows)
-            X_arr = check_array(X, dtype=np.float64)
-        else:
-            X_arr = validate_data(
-                estimator, X, reset=reset, dtype=np.float64, ensure_min_samples=1
+        if _is_panel_frame(X) and _is_panel_frame(y) and not X.index.equals(y.index):
+            raise ValueError(
+                "X and y have different (series_id, time) indexes; y needs the "
+                "rows of X, in the same order."
             )
+        with _numeric("X"):
+            if estimator is None:  # a plain function (sliding_windows)
+                X_arr = check_array(X, dtype=np.float64, input_name="X")
+            else:
+                X_arr = validate_data(
+                    estimator, X, reset=reset, dtype=np.float64, ensure_min_samples=1
+                )
         y_arr = y_1d = y_names = None
         y_frame = False
         if y is not None:
             y_arr, y_1d, y_names, y_frame = _check_y_series(estimator, y, len(X_arr))
         if _is_panel_frame(X):
             panel_source = X.index
-        elif isinstance(X, (pd.Series, pd.DataFrame)):
-            time_source = X.index
         elif _is_panel_frame(y):
             panel_source = y.index
+        elif isinstance(X, (pd.Series, pd.DataFrame)):
+            time_source = X.index
         elif isinstance(y, (pd.Series, pd.DataFrame)):
             time_source = y.index
 
@@ -266,7 +314,9 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
         y_frame=y_frame,
     )
     if panel_source is not None:
-        order, starts, ids, time_index = _group_panel(panel_source)
+        order, starts, ids, time_index = _group_panel(
+            panel_source, "X" if _is_panel_frame(X) else "y"
+        )
         data.starts, data.ids, data.time_index = starts, ids, time_index
         if order is not None:
             data.order = order
@@ -343,14 +393,7 @@ def _as_float_sequence(seq, i):
         raise ValueError(
             f"Sequence {i} of X could not be read as an array: {exc}"
         ) from None
-    if arr.dtype.kind not in "biuf":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"Sequence {i} of X holds non-numeric data (dtype {arr.dtype}); "
-                "skrnn needs numbers."
-            ) from None
+    arr = _real_numbers(arr, f"Sequence {i} of X")
     if arr.ndim == 1:
         arr = arr[:, None]
     elif arr.ndim != 2:
@@ -390,23 +433,24 @@ def _check_finite(X, what="X"):
 
 def _long_frame_to_padded(frame, dtype, what="X"):
     """A long DataFrame/Series with (sequence_id, time) index -> padded arrays."""
-    _check_two_levels(frame.index, what)
+    _check_two_levels(frame.index, what, "sequence")
+    if len(frame) == 0:
+        raise ValueError(f"{what} holds no sequences: the DataFrame is empty.")
     codes, uniques = pd.factorize(frame.index.get_level_values(0), sort=False)
     counts = np.bincount(codes, minlength=len(uniques))
     order = np.argsort(codes, kind="stable")
     starts = np.concatenate([[0], np.cumsum(counts)])
+    _check_time_order(
+        frame.index.get_level_values(1)[order], starts, uniques, "sequence"
+    )
     pos = np.empty(len(codes), dtype=np.int64)
     pos[order] = np.arange(len(codes)) - np.repeat(starts[:-1], counts)
     values = frame.to_numpy()
     if values.ndim == 1:
         values = values[:, None]
-    if values.dtype.kind not in "biuf":
-        try:
-            values = values.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{what} holds non-numeric data; skrnn needs numbers."
-            ) from None
+    if values.shape[1] == 0:
+        raise ValueError(f"{what} has 0 features per time step.")
+    values = _real_numbers(values, what)
     if dtype is None:
         dtype = np.float32 if values.dtype == np.float32 else np.float64
     out = np.zeros((counts.max(), len(uniques), values.shape[1]), dtype=dtype)
@@ -453,19 +497,24 @@ def check_sequences(
         Xtm, lengths, ids = _long_frame_to_padded(X, dtype)
         _check_finite(Xtm)
         n_features = Xtm.shape[2]
-        if reset:
-            estimator.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        if reset or _fitted_ndim(estimator) != 2:
+            _check_feature_names(estimator, X, reset=reset)
     elif isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError("X holds no sequences: the list is empty.")
-        seqs = [np.asarray(s) if not hasattr(s, "ndim") else s for s in X]
+        try:
+            seqs = [np.asarray(s) if not hasattr(s, "ndim") else s for s in X]
+        except ValueError:  # a ragged nested list
+            raise _seq_error("a sequence in X could not be read as an array") from None
         if (
             all(getattr(s, "ndim", 0) == 1 for s in seqs)
             and len({len(s) for s in seqs}) == 1
         ):
             kind = "2d"  # equal-length univariate sequences: a 2-D table
-        elif any(getattr(s, "ndim", 0) == 0 for s in seqs):
+        elif all(getattr(s, "ndim", 0) == 0 for s in seqs):
             kind = "2d"  # a flat list of numbers: let validate_data say so
+        elif any(getattr(s, "ndim", 0) == 0 for s in seqs):
+            raise _seq_error("X mixes single values and sequences")
         else:
             kind = "list"
             seqs = [_as_float_sequence(s, i) for i, s in enumerate(seqs)]
@@ -485,15 +534,7 @@ def check_sequences(
             ndim = X.ndim
         if ndim == 3:
             kind = "3d"
-            X = np.asarray(X)
-            if X.dtype.kind not in "biuf":
-                try:
-                    X = X.astype(np.float64)
-                except (TypeError, ValueError):
-                    raise ValueError(
-                        f"X holds non-numeric data (dtype {X.dtype}); skrnn "
-                        "needs numbers."
-                    ) from None
+            X = _real_numbers(np.asarray(X), "X")
             if X.shape[0] == 0:
                 raise ValueError("X holds no sequences: its first dimension is 0.")
             if X.shape[1] == 0:
@@ -516,13 +557,15 @@ def check_sequences(
     if kind == "2d":
         fitted = _fitted_ndim(estimator)
         if reset or fitted == 2:
-            X2 = validate_data(
-                estimator, X, reset=reset, dtype=[np.float64, np.float32]
-            )
+            with _numeric("X"):
+                X2 = validate_data(
+                    estimator, X, reset=reset, dtype=[np.float64, np.float32]
+                )
             if reset:
                 estimator._input_ndim_ = 2
         else:
-            X2 = check_array(X, dtype=[np.float64, np.float32])
+            with _numeric("X"):
+                X2 = check_array(X, dtype=[np.float64, np.float32], input_name="X")
             if estimator.n_features_in_ != 1:
                 raise ValueError(
                     f"X is 2-D (univariate sequences), but {_name(estimator)} was "
@@ -589,7 +632,7 @@ def _check_sequence_targets(estimator, y, batch, return_sequences, y_numeric):
 
     # one target per time step
     if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
-        ytm, ylen, _ = _long_frame_to_padded(
+        ytm, ylen, yids = _long_frame_to_padded(
             y, batch.X.dtype if y_numeric else None, what="y"
         )
         if not y_numeric:
@@ -597,6 +640,20 @@ def _check_sequence_targets(estimator, y, batch, return_sequences, y_numeric):
                 "Per-step labels in a long DataFrame are not supported; pass a "
                 "list of label arrays."
             )
+        if batch.ids is not None and yids != batch.ids:
+            pos = pd.Index(yids).get_indexer(batch.ids)
+            if len(yids) != n or (pos < 0).any():
+                raise ValueError(
+                    "The sequence ids of y differ from those of X; give one "
+                    "target sequence per sequence of X."
+                )
+            ytm, ylen = ytm[:, pos], ylen[pos]
+        if len(ylen) != n:
+            raise ValueError(
+                f"X holds {n} sequences but y has {len(ylen)}: give one target "
+                "sequence per input sequence."
+            )
+        _check_lengths(ylen, batch.lengths)
         if isinstance(y, pd.Series):
             ytm = ytm[:, :, 0]
     elif isinstance(y, (list, tuple)) and not (len(y) and np.ndim(y[0]) == 0):

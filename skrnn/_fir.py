@@ -132,11 +132,14 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         data.require_length(
             history + 1, f"n_lags={self.n_lags!r} with delay={self.delay}"
         )
-        rows = trainable_rows(data.starts, history)
+        if data.n_series == 1:  # a slice: the lag matrix is not copied again
+            rows = slice(history, None)
+        else:
+            rows = trainable_rows(data.starts, history)
         Z = self._lags(data)[rows]
         target = data.y[rows, 0] if data.y_1d else data.y[rows]
         if self.estimator is None:
-            self.estimator_ = default_regressor(self.random_state, len(rows))
+            self.estimator_ = default_regressor(self.random_state, len(Z))
         else:
             self.estimator_ = clone(self.estimator)
         self.estimator_.fit(Z, target)

@@ -13,6 +13,9 @@ __all__ = ["PADDINGS", "lag_matrix", "window_view", "trainable_rows"]
 
 PADDINGS = ("edge", "zero")
 
+# Rows per gather of series heads in lag_matrix (bounds its index arrays).
+_CHUNK = 1 << 15
+
 
 def _single(starts, n):
     return starts is None or len(starts) == 2
@@ -66,10 +69,14 @@ def lag_matrix(X, n_lags, *, delay=0, starts=None, padding="edge"):
 
     Notes
     -----
-    The padded series is viewed as overlapping windows of its own memory
-    (stride tricks) read backwards in time, so each output row is the window
-    ending at that row, newest first. Building ``Z`` is one copy per input
-    column.
+    With L = d + max(N), ``X`` is viewed as overlapping windows of its own
+    memory (stride tricks), read backwards in time, so window t holds
+    x_t, x_{t-1}, ..., x_{t-L}. Rows at least L steps past the start of the
+    series are one copy from that view (a single block copy when every input
+    has the same N). The first L rows of each series, the only rows whose
+    window reaches before the series' start (or into the previous series of
+    a panel), are then overwritten by one vectorised gather that clips the
+    lag at the series' first row (``"edge"``) or writes zeros (``"zero"``).
 
     Examples
     --------
@@ -84,23 +91,37 @@ def lag_matrix(X, n_lags, *, delay=0, starts=None, padding="edge"):
     X = np.asarray(X)
     n, c = X.shape
     n_lags = np.asarray(n_lags, dtype=np.int64)
-    max_lag = int(delay + n_lags.max()) if c else 0
-    Z = np.empty((n, int((n_lags + 1).sum())), dtype=X.dtype)
+    widths = n_lags + 1
+    Z = np.empty((n, int(widths.sum())), dtype=X.dtype)
     if n == 0 or c == 0:
         return Z
-    P, dest = _padded(X, starts, max_lag, padding)
-    # Reversed in time, a window starting at row i of R = P[::-1] holds
-    # P[m-1-i], P[m-2-i], ...: lag 0, lag 1, ... of padded row m-1-i.
-    W = sliding_window_view(P[::-1], max_lag + 1, axis=0)  # (m - L, c, L + 1)
-    if _single(starts, n):
-        rows = slice(None, None, -1)  # len(P) - 1 - dest, descending
-    else:
-        rows = len(P) - 1 - dest
-    col = 0
-    for j in range(c):
-        width = n_lags[j] + 1
-        Z[:, col : col + width] = W[rows, j, delay : delay + width]
-        col += width
+    L = int(delay + n_lags.max())
+    starts = np.array([0, n]) if starts is None else np.asarray(starts)
+    if n > L:
+        # Window r, newest first, ends at row r + L: lag k of row r + L.
+        W = sliding_window_view(X, L + 1, axis=0)[:, :, ::-1]  # (n - L, c, L + 1)
+        if (widths == widths[0]).all():
+            w = int(widths[0])
+            Z[L:].reshape(n - L, c, w)[...] = W[:, :, delay : delay + w]
+        else:
+            col = 0
+            for j, w in enumerate(widths):
+                Z[L:, col : col + w] = W[:, j, delay : delay + w]
+                col += w
+    # The first L rows of every series: a gather with the lag clipped at the
+    # series' first row, in chunks to bound the index arrays.
+    head = np.minimum(np.diff(starts), L)
+    first = np.repeat(starts[:-1], head)
+    rows = first + np.arange(head.sum()) - np.repeat(np.cumsum(head) - head, head)
+    lag = delay + np.concatenate([np.arange(w) for w in widths])
+    col_input = np.repeat(np.arange(c), widths)
+    for s in range(0, len(rows), _CHUNK):
+        r, f = rows[s : s + _CHUNK, None], first[s : s + _CHUNK, None]
+        src = r - lag
+        values = X[np.maximum(src, f), col_input]
+        if padding == "zero":
+            values[src < f] = 0
+        Z[r[:, 0]] = values
     return Z
 
 
