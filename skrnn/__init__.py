@@ -3,12 +3,36 @@
 __version__ = "0.1.0.dev0"
 
 from . import datasets as datasets  # submodule, not in __all__
+from ._diagnostics import (
+    Correlation,
+    ResidualAnalysis,
+    fit_percent,
+    make_k_step_scorer,
+    make_simulation_scorer,
+    nrmse,
+    residual_analysis,
+    residual_correlation,
+)
 from ._fir import FIRRegressor
+from ._narx import NARXRegressor
+from ._plotting import ResidualDisplay, SimulationDisplay
 from ._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
     "FIRRegressor",
     "LagFeatures",
+    "NARXRegressor",
     "SlidingWindow",
     "sliding_windows",
+    # diagnostics
+    "Correlation",
+    "ResidualAnalysis",
+    "ResidualDisplay",
+    "SimulationDisplay",
+    "fit_percent",
+    "make_k_step_scorer",
+    "make_simulation_scorer",
+    "nrmse",
+    "residual_analysis",
+    "residual_correlation",
 ]

@@ -1,0 +1,922 @@
+"""The infinite-response model: a regressor on lagged inputs and fed-back outputs."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from sklearn.base import (
+    BaseEstimator,
+    RegressorMixin,
+    _fit_context,
+    clone,
+    is_regressor,
+)
+from sklearn.linear_model import SGDRegressor
+from sklearn.linear_model._base import LinearModel
+from sklearn.metrics import r2_score
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._data import check_series
+from ._narx_sim import (
+    ACTIVATIONS,
+    feedback_index,
+    from_time_major,
+    predict_steps_ahead,
+    series_layout,
+    simulate_model,
+    simulate_network,
+    to_time_major,
+)
+from ._series_base import default_regressor, resolve_lags
+from ._windowing import PADDINGS, lag_matrix, trainable_rows
+
+__all__ = ["NARXRegressor"]
+
+
+# --------------------------------------------------------------------------
+# The fast path: a fitted estimator as the weights of a feed-forward network
+# --------------------------------------------------------------------------
+
+
+def _predict_from(estimator, package):
+    """Whether ``estimator.predict`` is scikit-learn's own, from ``package``."""
+    return getattr(type(estimator).predict, "__module__", "").startswith(package)
+
+
+def _linear_layers(est):
+    coef = np.asarray(est.coef_, dtype=np.float64)
+    W = coef.reshape(-1, coef.shape[-1]).T
+    b = np.broadcast_to(np.asarray(est.intercept_, dtype=np.float64), W.shape[1:])
+    return [(W, b.copy())], "identity"
+
+
+def _mlp_layers(est):
+    weights = [
+        (np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        for W, b in zip(est.coefs_, est.intercepts_, strict=True)
+    ]
+    return weights, est.activation
+
+
+def _network_of(est):
+    """``(weights, activation)`` of a linear model, an MLP or a scaled one.
+
+    None when ``est`` is anything else: the simulation then calls its
+    ``predict``. Only scikit-learn's own ``predict`` methods qualify, so a
+    subclass that changes ``predict`` takes the general path.
+    """
+    if isinstance(est, Pipeline) and _predict_from(est, "sklearn.pipeline"):
+        network = _network_of(est.steps[-1][1])
+        if network is None:
+            return None
+        (W1, b1), *rest = network[0]
+        for _, step in reversed(est.steps[:-1]):  # z' = (z - mean) / scale
+            if step is None or step == "passthrough":
+                continue
+            if type(step) is not StandardScaler:
+                return None
+            mean = 0.0 if step.mean_ is None else step.mean_
+            scale = 1.0 if step.scale_ is None else step.scale_
+            b1 = b1 - (mean / scale) @ W1
+            W1 = W1 / np.reshape(scale, (-1, 1))
+        return [(W1, b1), *rest], network[1]
+    if isinstance(est, (LinearModel, SGDRegressor)) and is_regressor(est):
+        # LinearSVR inherits LinearModel.predict
+        if _predict_from(est, "sklearn.linear_model"):
+            return _linear_layers(est)
+        return None
+    if (
+        isinstance(est, MLPRegressor)
+        and _predict_from(est, "sklearn.neural_network")
+        and est.out_activation_ == "identity"
+        and est.activation in ACTIVATIONS
+    ):
+        return _mlp_layers(est)
+    return None
+
+
+# --------------------------------------------------------------------------
+# Time indexes: how a fitted series continues
+# --------------------------------------------------------------------------
+
+
+def _infer_freq(index):
+    if index.freq is not None:
+        return index.freq
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            freq = pd.infer_freq(index)
+        except (TypeError, ValueError):
+            return None
+    return None if freq is None else to_offset(freq)
+
+
+def _time_info(index, previous=None):
+    """``(kind, last, step)`` of a series' time index; ``step`` None if irregular.
+
+    ``previous`` is the info of the data before ``index`` (after ``update``):
+    a short index that continues it keeps its step.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return ("period", index[-1], index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = _infer_freq(index)
+        if freq is None and previous is not None and previous[0] == "datetime":
+            _, last, old = previous
+            if old is not None and index.equals(
+                pd.date_range(last, periods=len(index) + 1, freq=old)[1:]
+            ):
+                freq = old
+        return ("datetime", index[-1], freq)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        values = np.asarray(index, dtype=np.int64)
+        diffs = np.unique(np.diff(values))
+        if len(diffs) == 1 and diffs[0] > 0:
+            step = int(diffs[0])
+        elif len(values) == 1 and previous is not None and previous[0] == "integer":
+            step = previous[2]
+        else:
+            step = None
+        return ("integer", values[-1], step)
+    return ("other", index[-1], None)
+
+
+def _advance(info, n_rows):
+    """The info after ``n_rows`` more rows without an index (None if unknown)."""
+    if info is None or info[2] is None or info[0] == "other":
+        return None
+    return (info[0], _continue_index(info, n_rows)[-1], info[2])
+
+
+def _continue_index(info, n_steps):
+    """The ``n_steps`` times after the last one, or None if they are unknown."""
+    kind, last, step = info
+    if kind == "period":
+        return pd.period_range(last, periods=n_steps + 1, freq=step)[1:]
+    if kind == "datetime" and step is not None:
+        return pd.date_range(last, periods=n_steps + 1, freq=step)[1:]
+    if kind == "integer" and step is not None:
+        return pd.Index(last + step * np.arange(1, n_steps + 1))
+    return None
+
+
+def _check_follows(info, first, where):
+    """Raise if a new time ``first`` is not after the last time seen."""
+    if info is None or info[0] == "other":
+        return
+    try:
+        follows = bool(first > info[1])
+    except (TypeError, ValueError):
+        return
+    if not follows:
+        raise ValueError(
+            f"{where} starts at {first}, which is not after the last time seen "
+            f"by fit or update ({info[1]}): it must continue the series."
+        )
+
+
+def _index_names(X, y):
+    """Level names of the time index the boundary took (from X, else y)."""
+    for obj in (X, y):
+        if isinstance(obj, (pd.Series, pd.DataFrame)):
+            return list(obj.index.names)
+    return None
+
+
+class NARXRegressor(RegressorMixin, BaseEstimator):
+    r"""Infinite-response model: y_t = f(x_t, ..., x_{t-N}, y_{t-1}, ..., y_{t-M}).
+
+    A nonlinear autoregressive model with exogenous inputs (NARX): any
+    scikit-learn regressor ``f`` applied to the last N + 1 inputs and the
+    last M outputs. Fed back, the outputs carry every past input forward:
+    the response to one input never ends, hence "infinite response".
+
+    Parameters
+    ----------
+    estimator : regressor, default=None
+        The regressor f, cloned in ``fit``. None means the small neural
+        network of :class:`FIRRegressor` (an
+        :class:`~sklearn.neural_network.MLPRegressor` with one hidden layer
+        of 32 tanh units) seeded by ``random_state``. With several outputs
+        it must predict them all (or be wrapped in
+        :class:`~sklearn.multioutput.MultiOutputRegressor`).
+    n_lags : int or array-like of int, default=2
+        N, the number of past inputs beyond the current one; one int for
+        every input column, or one per column.
+    n_output_lags : int or array-like of int, default=2
+        M, the number of past outputs fed back; one int for every output, or
+        one per output. The past of every output feeds the model of every
+        output.
+    delay : int, default=0
+        Dead time d: the model sees x_{t-d}, ..., x_{t-d-N}.
+    padding : {"edge", "zero"}, default="edge"
+        Input history before the first row in ``predict``: ``"edge"`` repeats
+        the first row, ``"zero"`` uses zeros. In ``fit``, rows whose input or
+        output history reaches before the start are not trained on.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default network; ignored when ``estimator`` is given.
+
+    Attributes
+    ----------
+    estimator_ : regressor
+        The fitted regressor f, trained one step ahead on the lag matrix
+        ``[x lags, y lags]``.
+    n_lags_ : ndarray of shape (n_features_in_,)
+        The lag count N of each input column.
+    n_output_lags_ : ndarray of shape (n_outputs_,)
+        The lag count M of each output.
+    n_outputs_ : int
+        Number of outputs.
+    y_mean_ : ndarray of shape (n_outputs_,)
+        Mean of the ``y`` passed to ``fit`` over every series: the output
+        history a free run starts from by default.
+    n_features_in_ : int
+        Number of input columns seen during fit (0 for ``X=None``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Input column names, when ``X`` had string column names.
+
+    See Also
+    --------
+    FIRRegressor : The same model without output feedback.
+    LagFeatures : The input lags the regressor is trained on.
+
+    Notes
+    -----
+    With d = ``delay``, N_j = ``n_lags`` of input j and M_i =
+    ``n_output_lags`` of output i, the model is
+
+    .. math:: \hat y_t = f\big(x_{j,t-d}, \ldots, x_{j,t-d-N_j} \; (\forall j),
+              \; y_{i,t-1}, \ldots, y_{i,t-M_i} \; (\forall i)\big)
+
+    ``fit`` trains f one step ahead on the observed outputs (series-parallel
+    identification, or teacher forcing). ``predict`` then uses the model in
+    one of three ways:
+
+    - free run (``predict(X)``): the model's own predictions replace every
+      y on the right-hand side (parallel model, a simulation);
+    - k steps ahead (``predict(X, y=y, steps_ahead=k)``): the prediction at
+      t uses the observed outputs up to t - k and the model's predictions
+      after that; k = 1 is one step ahead, k >= the series' length is the
+      free run;
+    - ``forecast``: a free run that continues the series seen by ``fit`` or
+      ``update`` into the future, from its last observed outputs.
+
+    The output history before the first row is ``y_mean_`` unless ``y_init``
+    is given; the input history follows ``padding``.
+
+    The free run is sequential, so its speed is the cost of one step. For a
+    linear model, an :class:`~sklearn.neural_network.MLPRegressor` (identity
+    output) or a :class:`~sklearn.pipeline.Pipeline` of
+    :class:`~sklearn.preprocessing.StandardScaler` and one of these, the
+    simulation evaluates the fitted weights directly: the input part of the
+    first layer is computed for many steps at once, and each step costs one
+    small matrix product per layer (the same numbers as ``predict``, up to
+    rounding). Any other regressor's ``predict`` is
+    called once per step. A DataFrame with a two-level ``(series_id, time)``
+    MultiIndex is a panel of independent series, simulated together: one
+    model evaluation per step for the whole panel.
+
+    References
+    ----------
+    I. J. Leontaritis and S. A. Billings, "Input-output parametric models for
+    non-linear systems", International Journal of Control 41(2), 1985.
+
+    K. S. Narendra and K. Parthasarathy, "Identification and control of
+    dynamical systems using neural networks", IEEE Transactions on Neural
+    Networks 1(1), 1990.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from skrnn import NARXRegressor
+    >>> from skrnn.datasets import make_arx_system
+    >>> X, y = make_arx_system(300, random_state=0)  # 1.5, -0.7 | 1.0, 0.5
+    >>> narx = NARXRegressor(LinearRegression(), n_lags=1, n_output_lags=2)
+    >>> narx = narx.fit(X, y)
+    >>> narx.estimator_.coef_.round(3)  # b_0, b_1, a_1, a_2
+    array([ 1. ,  0.5,  1.5, -0.7])
+    >>> y_sim = narx.predict(X)  # free run
+    >>> bool(np.abs(y_sim - y)[150:].max() < 1e-6)  # once y_init is forgotten
+    True
+    >>> narx.forecast(5, X_future=np.zeros((5, 1))).shape
+    (5,)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_lags": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "n_output_lags": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "delay": [Interval(Integral, 0, None, closed="left")],
+        "padding": [StrOptions(set(PADDINGS))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_lags=2,
+        n_output_lags=2,
+        delay=0,
+        padding="edge",
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.n_lags = n_lags
+        self.n_output_lags = n_output_lags
+        self.delay = delay
+        self.padding = padding
+        self.random_state = random_state
+
+    # ---------------------------------------------------------------- sizes
+
+    @property
+    def _input_history(self):
+        """Past input rows the model reads: d + max(N) (0 without inputs)."""
+        return self.delay + int(self.n_lags_.max()) if len(self.n_lags_) else 0
+
+    @property
+    def _output_history(self):
+        """Past outputs the model reads: max(M)."""
+        return int(self.n_output_lags_.max())
+
+    def _input_lags(self, X, starts):
+        return lag_matrix(
+            X, self.n_lags_, delay=self.delay, starts=starts, padding=self.padding
+        )
+
+    def _output_lags(self, y, starts):
+        fed = self.n_output_lags_ > 0
+        return lag_matrix(
+            y[:, fed],
+            self.n_output_lags_[fed] - 1,
+            delay=1,
+            starts=starts,
+            padding=self.padding,
+        )
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit f one step ahead on the lagged inputs and observed outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_inputs) or None
+            The inputs: a series, or a panel (DataFrame with a
+            ``(series_id, time)`` MultiIndex). None for a model without
+            exogenous input (pure autoregression).
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_outputs)
+            The observed output, row-aligned with ``X`` (with ``X=None`` a
+            panel is a Series or DataFrame with the MultiIndex).
+
+        Returns
+        -------
+        self : NARXRegressor
+            The fitted model.
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from skrnn import NARXRegressor
+        >>> from skrnn.datasets import make_arx_system
+        >>> X, y = make_arx_system(200, random_state=0)
+        >>> narx = NARXRegressor(LinearRegression(), n_lags=1).fit(X, y)
+        >>> narx.n_lags_, narx.n_output_lags_, narx.y_mean_.shape
+        (array([1]), array([2]), (1,))
+        """
+        data = check_series(self, X, y, reset=True, y_required=True, allow_X_none=True)
+        self.n_lags_ = resolve_lags(self.n_lags, data.X.shape[1])
+        self.n_output_lags_ = resolve_lags(
+            self.n_output_lags, data.y.shape[1], "n_output_lags"
+        )
+        self.n_outputs_ = data.y.shape[1]
+        if data.X.shape[1] == 0 and self._output_history == 0:
+            raise ValueError(
+                "X is None and n_output_lags=0: the model has nothing to predict "
+                "from. Give inputs X or at least one output lag."
+            )
+        history = max(self._input_history, self._output_history)
+        data.require_length(
+            history + 1,
+            f"n_lags={self.n_lags!r}, delay={self.delay} and "
+            f"n_output_lags={self.n_output_lags!r}",
+        )
+        if data.n_series == 1:  # a slice: the lag matrices are not copied again
+            rows = slice(history, None)
+        else:
+            rows = trainable_rows(data.starts, history)
+        n_rows = len(data.y[rows])
+        Z = np.hstack(
+            [
+                self._input_lags(data.X, data.starts)[rows],
+                self._output_lags(data.y, data.starts)[rows],
+            ]
+        )
+        target = data.y[rows, 0] if data.y_1d else data.y[rows]
+        if self.estimator is None:
+            self.estimator_ = default_regressor(self.random_state, n_rows)
+        else:
+            self.estimator_ = clone(self.estimator)
+        try:
+            self.estimator_.fit(Z, target)
+        except ValueError as exc:
+            if (
+                self.n_outputs_ == 1
+                or get_tags(self.estimator_).target_tags.multi_output
+            ):
+                raise
+            raise ValueError(
+                f"{type(self.estimator_).__name__} could not fit y with "
+                f"{self.n_outputs_} outputs ({exc}). Wrap it in "
+                "sklearn.multioutput.MultiOutputRegressor: each output's model "
+                "still sees the past of every output."
+            ) from exc
+        self.y_mean_ = data.y.mean(axis=0)
+        self._y_1d = data.y_1d
+        self._y_names = data.y_names
+        self._index_names = _index_names(X, y)
+        self._state = self._absorb(self._empty_state(data.ids), data)
+        return self
+
+    # -------------------------------------------------------------- predict
+
+    def _check_y_init(self, y_init):
+        """The output history before the first row, ``(M, n_outputs)``."""
+        M, n_outputs = self._output_history, self.n_outputs_
+        if y_init is None:
+            return np.tile(self.y_mean_, (M, 1))
+        try:
+            arr = np.asarray(y_init, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"y_init must be a number or an array of numbers, got {y_init!r}."
+            ) from None
+        if not np.isfinite(arr).all():
+            raise ValueError("y_init contains NaN or infinity.")
+        if arr.ndim == 0:
+            return np.full((M, n_outputs), float(arr))
+        if arr.shape == (M, n_outputs) or (n_outputs == 1 and arr.shape == (M,)):
+            return arr.reshape(M, n_outputs)
+        shapes = f"({M},) or ({M}, 1)" if n_outputs == 1 else f"({M}, {n_outputs})"
+        raise ValueError(
+            f"y_init has shape {arr.shape}; give a scalar or the {M} outputs "
+            f"before the first row (max(n_output_lags_)={M}), oldest first: "
+            f"shape {shapes}."
+        )
+
+    def _check_outputs(self, data, name="y"):
+        if data.y is not None and data.y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"{name} has {data.y.shape[1]} outputs, but {type(self).__name__} "
+                f"was fitted with {self.n_outputs_}."
+            )
+
+    def _simulate(self, Zx, starts, y0):
+        """Free run from ``y0`` (n_series, M, n_outputs); grouped rows out."""
+        perm, lengths, index = series_layout(starts)
+        Ztm = to_time_major(Zx, lengths, index)
+        y0 = np.swapaxes(y0[perm], 0, 1)
+        feedback = feedback_index(self.n_output_lags_)
+        network = _network_of(self.estimator_)
+        if network is not None and network[0][0][0].shape[0] != (
+            Zx.shape[1] + len(feedback)
+        ):
+            network = None
+        with np.errstate(over="ignore", invalid="ignore"):
+            if network is None:
+                predict = self.estimator_.predict
+                Y = simulate_model(Ztm, lengths, y0, predict, feedback)
+            else:
+                Y = simulate_network(Ztm, lengths, y0, *network, feedback)
+        out = from_time_major(Y, index)
+        if not np.isfinite(out).all():
+            warnings.warn(
+                "The free-run simulation diverged (it produced infinity or NaN): "
+                "the fitted model is unstable when its own outputs are fed back.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return out
+
+    def _steps_ahead(self, Zx, y, starts, y0, k):
+        perm, lengths, index = series_layout(starts)
+        if k >= lengths[0]:  # no observed output is ever used: a free run
+            return self._simulate(Zx, starts, y0)
+        Y = predict_steps_ahead(
+            to_time_major(Zx, lengths, index),
+            lengths,
+            to_time_major(y, lengths, index),
+            np.swapaxes(y0[perm], 0, 1),
+            self.estimator_.predict,
+            feedback_index(self.n_output_lags_),
+            k,
+        )
+        return from_time_major(Y, index)
+
+    def _format(self, Y):
+        return Y[:, 0] if self._y_1d else Y
+
+    def predict(self, X, y=None, *, steps_ahead=None, y_init=None):
+        """Simulate the model (free run), or predict k steps ahead.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_inputs) or None
+            The inputs: a series or a panel. None for a model fitted with
+            ``X=None`` (then ``y`` is required).
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_outputs), \
+                default=None
+            Observed outputs, row-aligned with ``X``. None: free run, the
+            model's own predictions are fed back for the whole of ``X``.
+            Given: k-step-ahead predictions (``steps_ahead``, default 1).
+        steps_ahead : int, default=None
+            k: the prediction at t uses the observed outputs up to t - k and
+            the model's own predictions after that. Needs ``y``; None means 1
+            when ``y`` is given.
+        y_init : float or array-like of shape (M,) or (M, n_outputs), \
+                default=None
+            The outputs before the first row of each series, oldest first
+            (M = ``max(n_output_lags_)``); a scalar for all of them. None
+            means ``y_mean_``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, n_outputs)
+            One prediction per row, in row order; 1-D when ``fit`` had a 1-D
+            ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scipy.signal import lfilter
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from skrnn import NARXRegressor
+        >>> from skrnn.datasets import make_arx_system
+        >>> X, y = make_arx_system(200, random_state=0)
+        >>> narx = NARXRegressor(LinearRegression(), n_lags=1, padding="zero")
+        >>> narx = narx.fit(X, y)
+        >>> y_sim = narx.predict(X, y_init=0.0)  # from rest, as the system
+        >>> truth = lfilter([1.0, 0.5], [1.0, -1.5, 0.7], X[:, 0])
+        >>> bool(np.allclose(y_sim, truth))
+        True
+        >>> y_5 = narx.predict(X, y=y, steps_ahead=5, y_init=0.0)
+        >>> bool(np.allclose(y_5, y))
+        True
+        """
+        check_is_fitted(self)
+        if X is None and y is None:
+            raise ValueError(
+                "X and y are both None. A model without inputs predicts from "
+                "observed outputs, predict(None, y=y, steps_ahead=k); to run it "
+                "into the future use forecast(n_steps)."
+            )
+        if steps_ahead is not None:
+            if isinstance(steps_ahead, bool) or not isinstance(steps_ahead, Integral):
+                raise TypeError(f"steps_ahead must be an int, got {steps_ahead!r}.")
+            if steps_ahead < 1:
+                raise ValueError(f"steps_ahead must be >= 1, got {steps_ahead}.")
+            if y is None:
+                raise ValueError(
+                    "steps_ahead needs the observed outputs: pass y. Without y, "
+                    "predict(X) is the free-run simulation."
+                )
+        y0 = self._check_y_init(y_init)
+        data = check_series(self, X, y, reset=False, allow_X_none=True)
+        self._check_outputs(data)
+        Zx = self._input_lags(data.X, data.starts)
+        y0 = np.broadcast_to(y0, (data.n_series, *y0.shape))
+        if y is None:
+            Y = self._simulate(Zx, data.starts, y0)
+        else:
+            k = 1 if steps_ahead is None else int(steps_ahead)
+            Y = self._steps_ahead(Zx, data.y, data.starts, y0, k)
+        return self._format(data.restore_order(Y))
+
+    def score(self, X, y, sample_weight=None):
+        """R² of the free-run simulation.
+
+        A one-step-ahead predictor can look good on a model that drifts away
+        when its own outputs are fed back; the free run is the honest test of
+        a dynamic model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_inputs) or None
+            The inputs (None for a model fitted with ``X=None``: the free run
+            from ``y_mean_`` for as many steps as ``y``).
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_outputs)
+            The observed outputs.
+        sample_weight : array-like of shape (n_timesteps,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+            R² of ``predict(X)`` against ``y`` (averaged over outputs).
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from skrnn import NARXRegressor
+        >>> from skrnn.datasets import make_arx_system
+        >>> X, y = make_arx_system(300, noise=0.1, random_state=0)
+        >>> narx = NARXRegressor(LinearRegression(), n_lags=1).fit(X, y)
+        >>> round(narx.score(X, y), 2)
+        0.99
+        """
+        check_is_fitted(self)
+        data = check_series(self, X, y, reset=False, y_required=True, allow_X_none=True)
+        self._check_outputs(data)
+        y0 = self._check_y_init(None)
+        y0 = np.broadcast_to(y0, (data.n_series, *y0.shape))
+        Zx = self._input_lags(data.X, data.starts)
+        y_pred = data.restore_order(self._simulate(Zx, data.starts, y0))
+        y_true = data.restore_order(data.y)
+        return float(r2_score(y_true, y_pred, sample_weight=sample_weight))
+
+    # ------------------------------------------------------------- forecast
+
+    def _empty_state(self, ids):
+        return {"ids": None if ids is None else [], "x": [], "y": [], "time": []}
+
+    def _new_series(self, state):
+        n_inputs = len(self.n_lags_)
+        M = self._output_history
+        state["x"].append(np.empty((0, n_inputs)))
+        state["y"].append(np.tile(self.y_mean_, (M, 1)))
+        state["time"].append(None)
+        return len(state["x"]) - 1
+
+    def _absorb(self, state, data, where="X"):
+        """The state after the rows of ``data`` (the last rows of each series).
+
+        Per series: the last ``d + max(N)`` inputs, the last ``max(M)``
+        outputs (older ones are ``y_mean_``) and how its time index goes on.
+        """
+        state = {key: (None if v is None else list(v)) for key, v in state.items()}
+        panel = state["ids"] is not None
+        if panel and data.ids is None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on a panel; update it with a "
+                "DataFrame (or Series) with a (series_id, time) MultiIndex."
+            )
+        if not panel and data.ids is not None:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on one series; update it with "
+                "one series, not a panel."
+            )
+        if not panel and not state["x"]:
+            self._new_series(state)
+        Hx, M = self._input_history, self._output_history
+        position = {sid: k for k, sid in enumerate(state["ids"] or [])}
+        for g in range(data.n_series):
+            if panel:
+                sid = data.ids[g]
+                if sid not in position:
+                    state["ids"].append(sid)
+                    position[sid] = self._new_series(state)
+                k = position[sid]
+            else:
+                k = 0
+            a, b = data.starts[g], data.starts[g + 1]
+            info = state["time"][k]
+            new = None if data.time_index is None else _time_info(data.time_index[g])
+            if new is None or (info is not None and new[0] != info[0]):
+                # no index, or one of another kind (a RangeIndex after dates)
+                state["time"][k] = _advance(info, b - a)
+            else:
+                _check_follows(info, data.time_index[g][0], where)
+                state["time"][k] = _time_info(data.time_index[g], info)
+            x = np.concatenate([state["x"][k], data.X[a:b]])
+            state["x"][k] = x[len(x) - min(Hx, len(x)) :]
+            y = np.concatenate([state["y"][k], data.y[a:b]])
+            state["y"][k] = y[len(y) - M :]
+        return state
+
+    def update(self, X_new, y_new):
+        """Append newly observed rows, so that ``forecast`` continues them.
+
+        The model's parameters do not change: ``update`` only moves the end
+        of each series forward (its last inputs, outputs and time).
+
+        Parameters
+        ----------
+        X_new : array-like of shape (n_new, n_inputs) or None
+            The inputs that follow the data seen by ``fit`` (or the last
+            ``update``); None for a model fitted with ``X=None``. For a panel,
+            a DataFrame with a ``(series_id, time)`` MultiIndex; a series id
+            not seen before starts a new series.
+        y_new : array-like of shape (n_new,) or (n_new, n_outputs)
+            The outputs observed with them.
+
+        Returns
+        -------
+        self : NARXRegressor
+            The model, with its series continued.
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from skrnn import NARXRegressor
+        >>> from skrnn.datasets import make_arx_system
+        >>> X, y = make_arx_system(300, random_state=0)
+        >>> narx = NARXRegressor(LinearRegression(), n_lags=1).fit(X[:200], y[:200])
+        >>> narx = narx.update(X[200:250], y[200:250])
+        >>> y_next = narx.forecast(50, X_future=X[250:])
+        >>> bool(np.allclose(y_next, y[250:]))
+        True
+        """
+        check_is_fitted(self)
+        data = check_series(
+            self, X_new, y_new, reset=False, y_required=True, allow_X_none=True
+        )
+        self._check_outputs(data, "y_new")
+        self._state = self._absorb(self._state, data, "X_new")
+        return self
+
+    def _future_inputs(self, n_steps, X_future):
+        """The exogenous regressors of the next ``n_steps`` rows of each series.
+
+        Returns the grouped regressors (series in the state's order) and the
+        time labels of ``X_future`` per series (or None).
+        """
+        state = self._state
+        n_series = len(state["x"])
+        name = type(self).__name__
+        if len(self.n_lags_) == 0:
+            if X_future is not None:
+                raise ValueError(
+                    f"{name} was fitted without exogenous input (X=None): call "
+                    "forecast(n_steps) without X_future."
+                )
+            return np.empty((n_series * n_steps, 0)), None
+        if X_future is None:
+            raise ValueError(
+                f"{name} was fitted with {len(self.n_lags_)} exogenous input(s): "
+                f"forecast needs their future values, X_future with n_steps="
+                f"{n_steps} rows{' per series' if state['ids'] is not None else ''}. "
+                "Missing inputs are never filled in."
+            )
+        data = check_series(self, X_future, reset=False)
+        if state["ids"] is None:
+            if data.ids is not None:
+                raise ValueError(
+                    f"{name} was fitted on one series; X_future must be one "
+                    "series, not a panel."
+                )
+            groups = [0]
+        else:
+            if data.ids is None:
+                raise ValueError(
+                    f"{name} was fitted on a panel of {n_series} series; X_future "
+                    "must be a DataFrame with a (series_id, time) MultiIndex and "
+                    f"n_steps={n_steps} rows for each series."
+                )
+            position = {sid: g for g, sid in enumerate(data.ids)}
+            missing = [s for s in state["ids"] if s not in position]
+            extra = sorted(set(position) - set(state["ids"]), key=position.get)
+            if missing or extra:
+                raise ValueError(
+                    "X_future must hold every series seen by fit and no other: "
+                    f"missing {missing}, unknown {extra}."
+                )
+            groups = [position[s] for s in state["ids"]]
+        lengths = data.lengths[groups]
+        if (lengths != n_steps).any():
+            raise ValueError(
+                f"X_future has {int(lengths[lengths != n_steps][0])} rows"
+                f"{' for a series' if state['ids'] is not None else ''}, but "
+                f"n_steps={n_steps}: give exactly n_steps rows of future inputs"
+                f"{' per series' if state['ids'] is not None else ''}."
+            )
+        times = None
+        if data.time_index is not None:
+            times = [data.time_index[g] for g in groups]
+            for k, index in enumerate(times):
+                _check_follows(state["time"][k], index[0], "X_future")
+        pieces, keep, offset = [], [], 0
+        for k, g in enumerate(groups):
+            tail = state["x"][k]
+            pieces += [tail, data.X[data.starts[g] : data.starts[g + 1]]]
+            keep.append(offset + len(tail) + np.arange(n_steps))
+            offset += len(tail) + n_steps
+        starts = np.array([0] + [int(k[-1]) + 1 for k in keep], dtype=np.int64)
+        Z = self._input_lags(np.concatenate(pieces), starts)
+        return Z[np.concatenate(keep)], times
+
+    def _as_pandas(self, Y, index):
+        if Y.ndim == 1:
+            name = self._y_names[0] if self._y_names else None
+            return pd.Series(Y, index=index, name=name)
+        columns = self._y_names if self._y_names else None
+        return pd.DataFrame(Y, index=index, columns=columns)
+
+    def _forecast_index(self, n_steps, times):
+        """The index of a forecast, or None for a plain array."""
+        state = self._state
+        names = self._index_names
+        if state["ids"] is None:
+            if times is not None and isinstance(
+                times[0], (pd.DatetimeIndex, pd.PeriodIndex)
+            ):
+                index = times[0]
+            elif state["time"][0] is not None and state["time"][0][0] in (
+                "datetime",
+                "period",
+            ):
+                index = _continue_index(state["time"][0], n_steps)
+            else:
+                index = None
+            if index is None:
+                return None
+            return index.rename(names[0] if names and len(names) == 1 else None)
+        if times is None:
+            times = [
+                None if info is None else _continue_index(info, n_steps)
+                for info in state["time"]
+            ]
+        level_names = list(names) if names and len(names) == 2 else [None, None]
+        if any(t is None for t in times):
+            times = [pd.RangeIndex(1, n_steps + 1)] * len(times)
+            level_names[1] = "step"
+        ids = pd.Index(state["ids"]).repeat(n_steps)
+        return pd.MultiIndex.from_arrays(
+            [ids, times[0].append(list(times[1:]))], names=level_names
+        )
+
+    def forecast(self, n_steps, X_future=None):
+        """Continue every series seen by ``fit`` (or ``update``) ``n_steps`` steps.
+
+        A free run that starts from the last observed outputs and inputs of
+        each series.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of future steps, at least 1.
+        X_future : array-like of shape (n_steps, n_inputs), default=None
+            The future inputs: exactly ``n_steps`` rows, or for a panel a
+            DataFrame with a ``(series_id, time)`` MultiIndex and ``n_steps``
+            rows for every series. Required when the model has inputs
+            (missing inputs are never filled in); must be None for a model
+            fitted with ``X=None``.
+
+        Returns
+        -------
+        y_future : ndarray, pandas Series or pandas DataFrame
+            One series: an array of shape ``(n_steps,)`` or
+            ``(n_steps, n_outputs)``; a pandas object on the continued time
+            index when ``fit`` saw a regular ``DatetimeIndex`` (frequency
+            set or inferred) or a ``PeriodIndex``, or on ``X_future``'s index
+            when it is one. A panel: a pandas object with a
+            ``(series_id, time)`` MultiIndex, ``n_steps`` rows per series in
+            the order of ``fit``, with the times of ``X_future``, or the
+            continued times (regular datetime, period or integer time
+            levels), or else a ``step`` level 1 ... ``n_steps``. A Series for
+            a 1-D ``y``, a DataFrame (columns named as ``y``'s) otherwise.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from skrnn import NARXRegressor
+        >>> from skrnn.datasets import make_arx_system
+        >>> _, y = make_arx_system(200, n_inputs=1, noise=0.5, random_state=0)
+        >>> y = pd.Series(y, index=pd.date_range("2024-01-01", periods=200),
+        ...               name="load")
+        >>> ar = NARXRegressor(LinearRegression()).fit(None, y)  # no inputs
+        >>> y_next = ar.forecast(3)
+        >>> y_next.index[0], y_next.name, y_next.shape
+        (Timestamp('2024-07-19 00:00:00'), 'load', (3,))
+        """
+        check_is_fitted(self)
+        if isinstance(n_steps, bool) or not isinstance(n_steps, Integral):
+            raise TypeError(f"n_steps must be an int, got {n_steps!r}.")
+        if n_steps < 1:
+            raise ValueError(f"n_steps must be >= 1, got {n_steps}.")
+        n_steps = int(n_steps)
+        Zx, times = self._future_inputs(n_steps, X_future)
+        n_series = len(self._state["x"])
+        y0 = np.stack(self._state["y"])
+        starts = n_steps * np.arange(n_series + 1, dtype=np.int64)
+        Y = self._format(self._simulate(Zx, starts, y0))
+        index = self._forecast_index(n_steps, times)
+        return Y if index is None else self._as_pandas(Y, index)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
