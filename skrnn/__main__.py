@@ -10,7 +10,7 @@ import time
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 
-from skrnn import FIRRegressor
+from skrnn import FIRRegressor, NARXRegressor
 from skrnn.datasets import make_narx_system
 
 N_TRAIN, N_TEST = 3000, 1000
@@ -24,6 +24,12 @@ def _models():
             "FIR, neural (MLP)",
             "R2 of predict",
             FIRRegressor(n_lags=10, random_state=0),
+        ),
+        ("NARX, linear (Ridge)", "R2 of free run", NARXRegressor(Ridge())),
+        (
+            "NARX, neural (MLP)",
+            "R2 of free run",
+            NARXRegressor(random_state=0),
         ),
     ]
 
@@ -48,7 +54,9 @@ def main():
     print(
         "\nR2 = 1 is a perfect prediction, 0 is no better than the mean. A FIR "
         "model sees\nonly the last inputs, so it can only approximate a system "
-        "whose output feeds back."
+        "whose output feeds back.\nA NARX model feeds its own predictions back: "
+        "its free run is a simulation from the\ninputs alone, never shown the "
+        "measured output, the honest test of a dynamic model."
     )
 
 
