@@ -16,12 +16,15 @@ from ._diagnostics import (
 from ._fir import FIRRegressor
 from ._narx import NARXRegressor
 from ._plotting import ResidualDisplay, SimulationDisplay
+from ._rnn import RNNClassifier, RNNRegressor
 from ._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
     "FIRRegressor",
     "LagFeatures",
     "NARXRegressor",
+    "RNNClassifier",
+    "RNNRegressor",
     "SlidingWindow",
     "sliding_windows",
     # diagnostics

@@ -1,0 +1,497 @@
+"""Stacked recurrent layers, the output layer, the loss and truncated BPTT.
+
+The network is
+
+    h^l_t = cell(h^{l-1}_t, h^l_{t-1})      l = 1 … L,  h^0_t = x_t
+    ŷ_t  = φ(h^L_t V + c)
+
+with a cell from :data:`CELLS`. Many-to-one reads ŷ at each sequence's own
+last step, many-to-many at every step. All parameters live in one flat,
+contiguous vector ``theta`` (weights first, then biases, so the L2 penalty is
+one slice); :func:`unpack` gives per-layer views of it, so optimizers, clipping
+and L-BFGS each work with one numpy call.
+
+The loss of a batch (or of a chunk of it) is
+
+    L = (Σ_targets w ℓ(ŷ, y) + ½ α ‖weights‖²) / Σ_targets w
+
+where ``w`` is the weight of each target: the sequence's sample weight (times
+a class weight) and 0 for padding. With ``bptt_steps=k`` the batch is run in
+consecutive chunks of ``k`` steps: the state flows forward from one chunk to
+the next, gradients do not cross a chunk boundary, and every chunk holding a
+target yields its own loss and gradient (:func:`bptt_chunks`).
+
+This module imports numpy only; it knows nothing of scikit-learn.
+"""
+
+from dataclasses import dataclass
+from math import prod, sqrt
+
+import numpy as np
+
+from . import _elman, _gru, _lstm
+from ._activations import LOSS_FUNCTIONS, OUTPUT_ACTIVATIONS
+from ._bidirectional import Bidirectional
+from ._elman import glorot_uniform
+
+__all__ = [
+    "CELLS",
+    "Layout",
+    "make_layout",
+    "init_params",
+    "unpack",
+    "bptt_chunks",
+    "loss_and_grad",
+    "predict",
+    "clip_grad_norm",
+]
+
+#: Cell modules by name; each offers the interface documented in ``_elman``.
+CELLS = {"elman": _elman, "gru": _gru, "lstm": _lstm}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where every parameter lives in the flat vector.
+
+    Attributes
+    ----------
+    cell : str
+        Key of :data:`CELLS`.
+    n_features : int
+        Inputs per time step.
+    hidden_sizes : tuple of int
+        Units of each recurrent layer.
+    n_outputs : int
+        Output units.
+    layers : tuple of dict
+        For each recurrent layer, ``name -> (start, stop, shape)``.
+    output : dict
+        ``"coef"`` (``(widths[-1], n_outputs)``) and ``"intercept"``.
+    n_weights : int
+        ``theta[:n_weights]`` are the weights penalised by ``alpha``.
+    size : int
+        Length of ``theta``.
+    bidirectional : bool
+        Whether every layer runs forward and backward in time
+        (:mod:`skrnn._bidirectional`).
+    """
+
+    cell: str
+    n_features: int
+    hidden_sizes: tuple
+    n_outputs: int
+    layers: tuple
+    output: dict
+    n_weights: int
+    size: int
+    bidirectional: bool = False
+
+    @property
+    def widths(self):
+        """Width of each layer's states: its units, twice if bidirectional."""
+        return tuple((1 + self.bidirectional) * h for h in self.hidden_sizes)
+
+
+def _cell(cell, bidirectional):
+    """The cell module, wrapped to run both ways when ``bidirectional``."""
+    return Bidirectional(CELLS[cell]) if bidirectional else CELLS[cell]
+
+
+def make_layout(cell, n_features, hidden_sizes, n_outputs, bidirectional=False):
+    """Lay out the parameters of a stacked network in one flat vector."""
+    module = _cell(cell, bidirectional)
+    hidden_sizes = tuple(int(h) for h in hidden_sizes)
+    widths = tuple((1 + bool(bidirectional)) * h for h in hidden_sizes)
+    fan_in = (n_features,) + widths[:-1]
+    shapes = [
+        module.param_shapes(i, h) for i, h in zip(fan_in, hidden_sizes, strict=True)
+    ]
+    layers = [{} for _ in shapes]
+    output = {}
+    pos = 0
+
+    def place(where, name, shape):
+        nonlocal pos
+        where[name] = (pos, pos + prod(shape), shape)
+        pos += prod(shape)
+
+    for entries, shape in zip(layers, shapes, strict=True):
+        for name in module.WEIGHT_NAMES:
+            place(entries, name, shape[name])
+    place(output, "coef", (widths[-1], n_outputs))
+    n_weights = pos
+    for entries, shape in zip(layers, shapes, strict=True):
+        for name in module.BIAS_NAMES:
+            place(entries, name, shape[name])
+    place(output, "intercept", (n_outputs,))
+    return Layout(
+        cell,
+        n_features,
+        hidden_sizes,
+        n_outputs,
+        tuple(layers),
+        output,
+        n_weights,
+        pos,
+        bool(bidirectional),
+    )
+
+
+def unpack(theta, layout):
+    """Per-layer dicts of views into ``theta`` (or into a gradient vector).
+
+    Returns
+    -------
+    layers : list of dict
+        The parameters of each recurrent layer, keyed by the cell's names.
+    output : dict
+        ``"coef"`` and ``"intercept"`` of the output layer.
+    """
+
+    def view(entries):
+        return {
+            name: theta[start:stop].reshape(shape)
+            for name, (start, stop, shape) in entries.items()
+        }
+
+    return [view(entries) for entries in layout.layers], view(layout.output)
+
+
+def init_params(layout, rng, dtype=np.float64):
+    """A freshly initialised flat parameter vector.
+
+    Each recurrent layer is initialised by its cell (Glorot-uniform input
+    weights, orthogonal recurrent weights, zero biases for Elman); the output
+    layer is Glorot uniform with a zero intercept.
+    """
+    module = _cell(layout.cell, layout.bidirectional)
+    theta = np.empty(layout.size, dtype=dtype)
+    layers, output = unpack(theta, layout)
+    n_in = layout.n_features
+    for views, n_hidden, width in zip(
+        layers, layout.hidden_sizes, layout.widths, strict=True
+    ):
+        values = module.init_layer(n_in, n_hidden, rng, dtype)
+        for name, view in views.items():
+            view[...] = values[name]
+        n_in = width
+    output["coef"][...] = glorot_uniform(n_in, layout.n_outputs, rng, dtype)
+    output["intercept"][...] = 0
+    return theta
+
+
+def clip_grad_norm(grad, max_norm):
+    """Scale ``grad`` in place so that its Euclidean norm is at most ``max_norm``.
+
+    Returns the norm before clipping. A gradient whose squared norm overflows
+    (but whose entries are finite) is first scaled by its largest entry.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        norm = sqrt(float(np.dot(grad, grad)))
+    if not np.isfinite(norm):
+        top = float(np.max(np.abs(grad)))
+        if not np.isfinite(top) or top == 0:
+            return norm
+        grad /= top
+        norm = top * sqrt(float(np.dot(grad, grad)))
+        grad *= top
+    if max_norm is not None and norm > max_norm:
+        grad *= max_norm / norm
+    return norm
+
+
+# --------------------------------------------------------------------------
+# Forward and backward through the stack
+# --------------------------------------------------------------------------
+
+
+def _length_order(lengths):
+    """Permutation sorting ``lengths`` in non-increasing order, or None."""
+    if len(lengths) < 2 or np.all(lengths[:-1] >= lengths[1:]):
+        return None
+    return np.argsort(-lengths, kind="stable")
+
+
+def _initial_states(module, layout, state0, N, dtype, order):
+    n_states = len(module.STATE_NAMES)
+    if state0 is None:
+        return [
+            tuple(np.zeros((N, h), dtype=dtype) for _ in range(n_states))
+            for h in layout.widths
+        ]
+    states = []
+    for layer_state, h in zip(state0, layout.widths, strict=True):
+        arrays = []
+        for s in layer_state:
+            s = np.broadcast_to(np.asarray(s, dtype=dtype), (N, h))
+            arrays.append(s if order is None else s[order])
+        states.append(tuple(arrays))
+    return states
+
+
+def bptt_chunks(
+    theta,
+    layout,
+    X_tm,
+    lengths,
+    Y,
+    weights,
+    *,
+    loss,
+    activation,
+    return_sequences,
+    alpha,
+    bptt_steps=None,
+    state0=None,
+    grad=None,
+):
+    """Loss and gradient of each chunk of (truncated) backpropagation in time.
+
+    A generator: for every chunk of ``bptt_steps`` steps that holds a target it
+    writes the chunk's gradient into ``grad`` and yields ``(loss, weight)``,
+    the chunk's loss and the total weight of its targets. The caller may
+    update ``theta`` in place before asking for the next chunk, whose forward
+    pass then uses the new parameters and the state carried from the previous
+    chunk. With ``bptt_steps=None`` the whole batch is one chunk.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (layout.size,)
+        The flat parameters.
+    layout : Layout
+        From :func:`make_layout`.
+    X_tm : ndarray of shape (T, N, n_features)
+        Time-major inputs, padded past each length.
+    lengths : ndarray of shape (N,)
+        Sequence lengths, each in ``[1, T]``.
+    Y : ndarray
+        Many-to-one: ``(N, n_outputs)``; many-to-many: ``(T, N, n_outputs)``.
+    weights : ndarray
+        Weight of each target: ``(N,)`` or ``(T, N)``; 0 at padded steps.
+    loss : str
+        Key of :data:`~skrnn._activations.LOSS_FUNCTIONS`.
+    activation : str
+        The hidden activation.
+    return_sequences : bool
+        Many-to-many (True) or many-to-one (False).
+    alpha : float
+        L2 penalty on the weights.
+    bptt_steps : int or None, default=None
+        Chunk length of truncated BPTT; None is full BPTT.
+    state0 : list of tuple or None, default=None
+        Initial state of each layer (None: zeros); each array
+        ``(N, width)`` or ``(width,)`` with ``width`` from ``layout.widths``
+        (bidirectional: forward half first).
+    grad : ndarray of shape (layout.size,) or None
+        Receives each chunk's gradient; allocated when None.
+
+    Yields
+    ------
+    loss : float
+        The chunk's loss (L2 penalty included), normalised by ``weight``.
+    weight : float
+        Σ of the chunk's target weights.
+    """
+    module = _cell(layout.cell, layout.bidirectional)
+    if layout.bidirectional and bptt_steps is not None:
+        raise ValueError(
+            "Truncated backpropagation through time (bptt_steps) cannot be used "
+            "with bidirectional layers: the backward direction needs each whole "
+            "sequence. Use bptt_steps=None."
+        )
+    loss_fn = LOSS_FUNCTIONS[loss]
+    T, N, _ = X_tm.shape
+    order = _length_order(lengths)
+    if order is not None:
+        X_tm, lengths = X_tm[:, order], lengths[order]
+        Y, weights = (
+            (Y[:, order], weights[:, order])
+            if return_sequences
+            else (
+                Y[order],
+                weights[order],
+            )
+        )
+    if grad is None:
+        grad = np.empty_like(theta)
+    layers, out = unpack(theta, layout)
+    g_layers, g_out = unpack(grad, layout)
+    states = _initial_states(module, layout, state0, N, theta.dtype, order)
+    no_state_grads = (None,) * (len(module.STATE_NAMES) - 1)
+    step = T if bptt_steps is None else int(bptt_steps)
+    n_chunks = -(-T // step)
+    if not return_sequences:
+        ends_in = (lengths - 1) // step
+        n_chunks = int(ends_in[0]) + 1  # nothing left to train after that
+    penalised = theta[: layout.n_weights]
+    g_penalised = grad[: layout.n_weights]
+    V, c = out["coef"], out["intercept"]
+
+    for chunk in range(n_chunks):
+        t0 = chunk * step
+        t1 = min(t0 + step, T)
+        if return_sequences:
+            w = weights[t0:t1]
+        else:
+            w = np.where(ends_in == chunk, weights, 0)
+        total = float(w.sum())
+        run = np.clip(lengths - t0, 0, t1 - t0)
+        x = X_tm[t0:t1]
+        caches = []
+        for lay, params in enumerate(layers):
+            x, states[lay], cache = module.forward(
+                params, x, run, states[lay], activation
+            )
+            caches.append(cache)
+        if total <= 0:
+            continue  # no target here: the state just flows on
+
+        if return_sequences:
+            Tc, _, n_hidden = x.shape
+            x2 = x.reshape(Tc * N, n_hidden)
+            Z = np.matmul(x2, V)
+            Z += c
+            Z = Z.reshape(Tc, N, -1)
+            loss_sum, dZ = loss_fn(Z, Y[t0:t1], w)
+            dZ *= 1.0 / total
+            dZ2 = dZ.reshape(Tc * N, -1)
+            np.matmul(x2.T, dZ2, out=g_out["coef"])
+            np.sum(dZ2, axis=0, out=g_out["intercept"])
+            dH = np.matmul(dZ, V.T)
+            d_final = None
+        else:
+            h = states[-1][0]
+            Z = np.matmul(h, V)
+            Z += c
+            loss_sum, dZ = loss_fn(Z, Y, w)
+            dZ *= 1.0 / total
+            np.matmul(h.T, dZ, out=g_out["coef"])
+            np.sum(dZ, axis=0, out=g_out["intercept"])
+            dH = None
+            d_final = (np.matmul(dZ, V.T),) + no_state_grads
+        for lay in range(len(layers) - 1, -1, -1):
+            dH, _ = module.backward(
+                layers[lay], caches[lay], dH, d_final, g_layers[lay], need_dX=lay > 0
+            )
+            d_final = None
+
+        value = loss_sum / total
+        if alpha:
+            value += 0.5 * alpha * float(np.dot(penalised, penalised)) / total
+            g_penalised += penalised * (alpha / total)
+        yield value, total
+
+
+def loss_and_grad(
+    theta,
+    layout,
+    X_tm,
+    lengths,
+    Y,
+    weights,
+    *,
+    loss,
+    activation,
+    return_sequences,
+    alpha,
+    state0=None,
+    grad=None,
+):
+    """Loss and gradient of full backpropagation through time.
+
+    The parameters are those of :func:`bptt_chunks` (without ``bptt_steps``).
+
+    Returns
+    -------
+    loss : float
+        The loss, L2 penalty included, normalised by the total target weight
+        (0.0 when every target weight is 0).
+    grad : ndarray of shape (layout.size,)
+        Its gradient with respect to ``theta``.
+    """
+    if grad is None:
+        grad = np.empty_like(theta)
+    chunks = bptt_chunks(
+        theta,
+        layout,
+        X_tm,
+        lengths,
+        Y,
+        weights,
+        loss=loss,
+        activation=activation,
+        return_sequences=return_sequences,
+        alpha=alpha,
+        state0=state0,
+        grad=grad,
+    )
+    for value, _ in chunks:
+        return value, grad
+    grad[...] = 0
+    return 0.0, grad
+
+
+def predict(
+    theta,
+    layout,
+    X_tm,
+    lengths,
+    *,
+    activation,
+    return_sequences,
+    out_activation,
+    block=None,
+    state0=None,
+):
+    """Outputs of the network.
+
+    Parameters
+    ----------
+    theta, layout, X_tm, lengths, activation, return_sequences, state0
+        As in :func:`bptt_chunks`.
+    out_activation : str
+        Key of :data:`~skrnn._activations.OUTPUT_ACTIVATIONS`.
+    block : int or None, default=None
+        Run the forward pass in blocks of this many steps (the state flows
+        across blocks exactly), so memory grows with ``block``, not ``T``.
+        Ignored by bidirectional layers, which need each whole sequence.
+
+    Returns
+    -------
+    Y : ndarray
+        ``(N, n_outputs)`` many-to-one, or time-major ``(T, N, n_outputs)``
+        many-to-many (values at padded steps are meaningless).
+    """
+    module = _cell(layout.cell, layout.bidirectional)
+    T, N, _ = X_tm.shape
+    order = _length_order(lengths)
+    if order is not None:
+        X_tm, lengths = X_tm[:, order], lengths[order]
+    layers, out = unpack(theta, layout)
+    V, c = out["coef"], out["intercept"]
+    states = _initial_states(module, layout, state0, N, theta.dtype, order)
+    # a bidirectional layer needs each whole sequence: no blocks
+    step = T if block is None or layout.bidirectional else int(block)
+    Y = (
+        np.empty((T, N, layout.n_outputs), dtype=theta.dtype)
+        if return_sequences
+        else None
+    )
+    for t0 in range(0, T, step):
+        t1 = min(t0 + step, T)
+        run = np.clip(lengths - t0, 0, t1 - t0)
+        x = X_tm[t0:t1]
+        for lay, params in enumerate(layers):
+            x, states[lay], _ = module.forward(params, x, run, states[lay], activation)
+        if return_sequences:
+            np.matmul(x, V, out=Y[t0:t1])
+    if not return_sequences:
+        Y = np.matmul(states[-1][0], V)
+    Y += c
+    OUTPUT_ACTIVATIONS[out_activation](Y)
+    if order is not None:
+        unsorted = np.empty_like(Y)
+        unsorted[..., order, :] = Y
+        Y = unsorted
+    return Y
