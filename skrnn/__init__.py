@@ -17,6 +17,7 @@ from ._fir import FIRRegressor
 from ._narx import NARXRegressor
 from ._plotting import ResidualDisplay, SimulationDisplay
 from ._rnn import RNNClassifier, RNNRegressor
+from ._seq2seq import Seq2SeqRegressor
 from ._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "NARXRegressor",
     "RNNClassifier",
     "RNNRegressor",
+    "Seq2SeqRegressor",
     "SlidingWindow",
     "sliding_windows",
     # diagnostics
