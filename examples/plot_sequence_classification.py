@@ -1,7 +1,7 @@
 """
-===================================================
+====================================================
 Classifying whole sequences with a recurrent network
-===================================================
+====================================================
 
 Each sample is a whole sequence: a noisy sine, square or sawtooth wave of
 random frequency, phase and *length*. :class:`~skrnn.RNNClassifier` reads a

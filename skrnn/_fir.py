@@ -25,7 +25,7 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
     estimator : regressor, default=None
         The regressor f, cloned in ``fit``. None means a small neural network
         (:class:`~sklearn.neural_network.MLPRegressor`, one hidden layer of 32
-        tanh units, Adam with early stopping given 100 rows or more) seeded by
+        tanh units, Adam with early stopping given 1,000 rows or more) seeded by
         ``random_state``.
     n_lags : int or array-like of int, default=4
         N, the number of past inputs beyond the current one; one int for
