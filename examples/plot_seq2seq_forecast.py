@@ -1,7 +1,7 @@
 """
-==============================================================
+===================================================================
 Multi-horizon forecasting with an encoder–decoder: read 48, emit 12
-==============================================================
+===================================================================
 
 :class:`~skrnn.Seq2SeqRegressor` maps an input sequence to an output
 sequence of another length. Here it reads the last 48 steps of a series and

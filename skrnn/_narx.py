@@ -1,7 +1,7 @@
 """The infinite-response model: a regressor on lagged inputs and fed-back outputs."""
 
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from sklearn.base import (
     clone,
     is_regressor,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDRegressor
 from sklearn.linear_model._base import LinearModel
 from sklearn.metrics import r2_score
@@ -24,6 +25,14 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import check_series
+from ._narx_closed_loop import (
+    SOLVERS,
+    make_network,
+    pack,
+    series_segments,
+    train_closed_loop,
+    unpack,
+)
 from ._narx_sim import (
     ACTIVATIONS,
     feedback_index,
@@ -34,6 +43,7 @@ from ._narx_sim import (
     simulate_network,
     to_time_major,
 )
+from ._rnn_base import _blas_limit
 from ._series_base import default_regressor, resolve_lags
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
@@ -225,6 +235,40 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         output history reaches before the start are not trained on.
     random_state : int, RandomState instance or None, default=None
         Seeds the default network; ignored when ``estimator`` is given.
+    training : {"open_loop", "closed_loop"}, default="open_loop"
+        ``"open_loop"``: f is trained one step ahead on the observed past
+        outputs (teacher forcing). ``"closed_loop"``: after that fit, f's
+        weights are trained on the free-run simulation error, its own
+        predictions fed back as the past outputs, by backpropagation through
+        time through the output feedback (see Notes). Needs
+        ``estimator=None`` or an
+        :class:`~sklearn.neural_network.MLPRegressor`, whose layers,
+        ``activation`` and ``alpha`` it keeps.
+    closed_loop_solver : {"lbfgs", "adam"}, default="lbfgs"
+        Closed loop: ``"lbfgs"`` minimises the error of whole series (full
+        backpropagation through time) by L-BFGS; ``"adam"`` takes one Adam
+        step per chunk of ``bptt_steps`` steps (per epoch without
+        truncation), for long series.
+    closed_loop_max_iter : int, default=100
+        Closed loop: the most iterations (L-BFGS) or epochs (Adam).
+    validation_fraction : float or None, default=0.1
+        Closed loop: the end of each series (this fraction of its training
+        rows) is held out. Training stops once its free-run error has not
+        improved by a relative 1e-4 for 20 iterations, and keeps the weights
+        with the lowest one (the open-loop fit included). None, or a
+        fraction that holds out fewer than 10 rows in all, trains on all
+        rows until the solver stops (L-BFGS: gradient below 1e-4; Adam: the
+        training loss has not improved for 20 epochs).
+    bptt_steps : int or None, default=None
+        Closed loop, ``"adam"``: truncated backpropagation through time. The
+        series run in chunks of this many steps; the last M predictions flow
+        into the next chunk, the gradient does not, and the weights are
+        updated after every chunk. None: whole series.
+    max_grad_norm : float or None, default=5.0
+        Closed loop, ``"adam"``: each gradient is scaled down to at most this
+        Euclidean norm (clipping); None for no clipping.
+    learning_rate_init : float, default=0.001
+        Closed loop, ``"adam"``: the step size.
 
     Attributes
     ----------
@@ -244,6 +288,14 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         Number of input columns seen during fit (0 for ``X=None``).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Input column names, when ``X`` had string column names.
+    closed_loop_loss_curve_ : list of float
+        Closed loop only: the training loss L (Notes) after each iteration
+        or epoch.
+    closed_loop_validation_loss_curve_ : list of float or None
+        Closed loop only: the free-run error of the held-out ends of the
+        series after each iteration or epoch (None without validation).
+    closed_loop_n_iter_ : int
+        Closed loop only: the iterations or epochs run.
 
     See Also
     --------
@@ -286,6 +338,26 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     MultiIndex is a panel of independent series, simulated together: one
     model evaluation per step for the whole panel.
 
+    Closed-loop training (``training="closed_loop"``, parallel or
+    output-error identification) starts from the open-loop fit of the
+    network and minimises the error of the free run itself, in
+    ``MLPRegressor``'s scaling (so its ``alpha`` keeps its meaning):
+
+    .. math:: L = \frac{1}{N} \Big( \sum_t \frac{1}{2 n_y}
+              \lVert \hat y_t - y_t \rVert^2 + \frac{\alpha}{2}
+              \lVert W \rVert^2 \Big), \qquad \hat y_t = f\big(x_{t-d},
+              \ldots, \hat y_{t-1}, \ldots, \hat y_{t-M}\big)
+
+    over the N rows ``fit`` trains on, each series simulated from its
+    observed outputs just before the first of them. The gradient flows back
+    through every fed-back prediction (backpropagation through time). A
+    one-step fit never sees its own errors fed back, and with noise on the
+    measured output (output error, e.g. coloured measurement noise) the past
+    outputs it is fed are noisy and correlated with the target's noise, so
+    it is biased; the closed-loop fit is trained on exactly what ``predict``
+    does. Afterwards ``estimator_`` holds the trained weights, so
+    ``predict``, ``forecast`` and ``score`` use them.
+
     References
     ----------
     I. J. Leontaritis and S. A. Billings, "Input-output parametric models for
@@ -311,6 +383,18 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     True
     >>> narx.forecast(5, X_future=np.zeros((5, 1))).shape
     (5,)
+
+    Closed-loop training of the default network on the free-run error:
+
+    >>> from skrnn.datasets import make_narx_system
+    >>> X, y = make_narx_system(400, random_state=0)
+    >>> X_test, y_test = make_narx_system(500, random_state=1)
+    >>> opened = NARXRegressor(random_state=0).fit(X, y)
+    >>> closed = NARXRegressor(training="closed_loop", closed_loop_max_iter=50,
+    ...                        random_state=0).fit(X, y)
+    >>> r2_open, r2_closed = opened.score(X_test, y_test), closed.score(X_test, y_test)
+    >>> bool(r2_open > 0.98), bool(1 - r2_closed < 0.75 * (1 - r2_open))
+    (True, True)
     """
 
     _parameter_constraints = {
@@ -320,6 +404,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         "delay": [Interval(Integral, 0, None, closed="left")],
         "padding": [StrOptions(set(PADDINGS))],
         "random_state": ["random_state"],
+        "training": [StrOptions({"open_loop", "closed_loop"})],
+        "closed_loop_solver": [StrOptions(set(SOLVERS))],
+        "closed_loop_max_iter": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -331,6 +422,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         delay=0,
         padding="edge",
         random_state=None,
+        training="open_loop",
+        closed_loop_solver="lbfgs",
+        closed_loop_max_iter=100,
+        validation_fraction=0.1,
+        bptt_steps=None,
+        max_grad_norm=5.0,
+        learning_rate_init=0.001,
     ):
         self.estimator = estimator
         self.n_lags = n_lags
@@ -338,6 +436,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self.delay = delay
         self.padding = padding
         self.random_state = random_state
+        self.training = training
+        self.closed_loop_solver = closed_loop_solver
+        self.closed_loop_max_iter = closed_loop_max_iter
+        self.validation_fraction = validation_fraction
+        self.bptt_steps = bptt_steps
+        self.max_grad_norm = max_grad_norm
+        self.learning_rate_init = learning_rate_init
 
     # ---------------------------------------------------------------- sizes
 
@@ -430,6 +535,8 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             self.estimator_ = default_regressor(self.random_state, n_rows)
         else:
             self.estimator_ = clone(self.estimator)
+        if self.training == "closed_loop":
+            self._check_closed_loop()
         try:
             self.estimator_.fit(Z, target)
         except ValueError as exc:
@@ -444,12 +551,87 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "sklearn.multioutput.MultiOutputRegressor: each output's model "
                 "still sees the past of every output."
             ) from exc
+        if self.training == "closed_loop":
+            self._fit_closed_loop(data, history)
         self.y_mean_ = data.y.mean(axis=0)
         self._y_1d = data.y_1d
         self._y_names = data.y_names
         self._index_names = _index_names(X, y)
         self._state = self._absorb(self._empty_state(data.ids), data)
         return self
+
+    # ---------------------------------------------------------- closed loop
+
+    def _check_closed_loop(self):
+        """Raise before any fitting if closed-loop training cannot be done."""
+        est = self.estimator_
+        if not (
+            isinstance(est, MLPRegressor)
+            and _predict_from(est, "sklearn.neural_network")
+            and est.activation in ACTIVATIONS
+            and est.loss == "squared_error"
+        ):
+            raise ValueError(
+                "training='closed_loop' trains a feed-forward network through "
+                "the output feedback: estimator must be None (the default "
+                "network) or an MLPRegressor with loss='squared_error', got "
+                f"{self.estimator!r}."
+            )
+        if self.bptt_steps is not None and self.closed_loop_solver != "adam":
+            raise ValueError(
+                f"bptt_steps={self.bptt_steps} truncates the gradient, which "
+                f"closed_loop_solver={self.closed_loop_solver!r} cannot use: set "
+                "closed_loop_solver='adam', or bptt_steps=None."
+            )
+
+    def _fit_closed_loop(self, data, history):
+        """Train ``estimator_``'s weights on the free-run simulation error."""
+        weights, activation = _mlp_layers(self.estimator_)
+        M = self._output_history
+        Zx = self._input_lags(data.X, data.starts)
+        net = make_network(
+            weights, activation, Zx.shape[1], feedback_index(self.n_output_lags_), M
+        )
+        end = np.diff(data.starts)  # each series' training rows: history:end
+        held = np.zeros_like(end)
+        validation = None
+        if self.validation_fraction is not None:
+            held = ((end - history) * self.validation_fraction).astype(np.int64)
+            if held.sum() >= 10:
+                validation = series_segments(
+                    Zx, data.y, data.starts, end - held, end, M
+                )
+            else:  # too few rows to judge by: train on them all
+                held[:] = 0
+        train = series_segments(Zx, data.y, data.starts, history, end - held, M)
+        with _blas_limit():
+            theta, record, converged = train_closed_loop(
+                pack(weights),
+                net,
+                *train,
+                solver=self.closed_loop_solver,
+                alpha=self.estimator_.alpha,
+                max_iter=self.closed_loop_max_iter,
+                learning_rate_init=self.learning_rate_init,
+                max_grad_norm=self.max_grad_norm,
+                bptt_steps=self.bptt_steps,
+                validation=validation,
+            )
+        layers = unpack(theta, net)
+        self.estimator_.coefs_ = [W.copy() for W, _ in layers]
+        self.estimator_.intercepts_ = [b.copy() for _, b in layers]
+        self.closed_loop_loss_curve_ = record.loss_curve
+        self.closed_loop_validation_loss_curve_ = (
+            None if validation is None else record.validation_losses
+        )
+        self.closed_loop_n_iter_ = len(record.loss_curve)
+        if not converged:
+            warnings.warn(
+                "Closed-loop training stopped at closed_loop_max_iter="
+                f"{self.closed_loop_max_iter} before converging.",
+                ConvergenceWarning,
+                stacklevel=4,  # _fit_closed_loop, fit, _fit_context, caller
+            )
 
     # -------------------------------------------------------------- predict
 

@@ -1,0 +1,634 @@
+"""Closed-loop (simulation-error) training of a NARX network: BPTT through the loop.
+
+Plain numpy/scipy functions, no estimators. The model is the one-step map of
+:mod:`skrnn._narx_sim`,
+
+    ŷ_t = f(z_t, w_t),    w_t = (ŷ_{t-1}, ..., ŷ_{t-M}),
+
+with ``f`` a feed-forward network (a linear model is a network without a
+hidden layer) and, in closed loop, the network's own predictions fed back as
+the lagged outputs. The loss is the free-run simulation error of a batch of
+``S`` series, in the scaling of scikit-learn's ``MLPRegressor`` (so its
+``alpha`` keeps its meaning):
+
+    L = (Σ_{t,s} ½ ‖ŷ_{t,s} - y_{t,s}‖² / n_outputs + ½ α ‖weights‖²) / N,
+
+N the number of simulated steps of all series. Its gradient is
+backpropagation through time through the output feedback: ŷ_t reaches the
+loss directly and through the M later steps it is fed back into.
+
+Layouts follow :mod:`skrnn._narx_sim` (time-major ``(T, S, ...)`` buffers,
+series longest first so that the series still running at step t are a prefix
+``[:S_t]``). All parameters live in one flat vector ``theta`` (every layer's
+weights, then every bias, so the L2 penalty is one slice), the vector the
+optimizers of :mod:`skrnn._optimizers` update.
+
+With ``bptt_steps=k`` (truncation) the series run in consecutive chunks of k
+steps: the state, the last M predictions, flows forward from one chunk to the
+next, gradients do not cross a chunk boundary, and every chunk yields its own
+loss and gradient (:func:`closed_loop_chunks`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._activations import DERIVATIVES
+from ._narx_sim import (
+    ACTIVATIONS,
+    _active_counts,
+    _windows,
+    series_layout,
+    to_time_major,
+)
+from ._optimizers import AdamOptimizer, minimize_lbfgs
+from ._recurrent import clip_grad_norm
+
+__all__ = [
+    "LoopNetwork",
+    "make_network",
+    "pack",
+    "unpack",
+    "series_segments",
+    "simulate",
+    "closed_loop_chunks",
+    "loss_and_grad",
+    "simulation_loss",
+    "SOLVERS",
+    "train_closed_loop",
+]
+
+
+@dataclass(frozen=True)
+class LoopNetwork:
+    """A feed-forward network with output feedback: shapes and wiring.
+
+    Attributes
+    ----------
+    shapes : tuple of (int, int)
+        ``(n_in, n_out)`` of each layer's weight matrix, first layer first.
+        The first layer's rows are the ``n_x`` exogenous regressors, then the
+        feedback regressors.
+    activation : str
+        Key of :data:`~skrnn._narx_sim.ACTIVATIONS`, applied after every
+        layer but the last (the output layer is linear).
+    n_x : int
+        Number of exogenous regressors.
+    feedback : ndarray of int
+        :func:`~skrnn._narx_sim.feedback_index` of the feedback regressors:
+        where each sits in the flattened window of the last M outputs.
+    n_output_lags : int
+        M, the rows of the output window (``max(n_output_lags_)``).
+    """
+
+    shapes: tuple
+    activation: str
+    n_x: int
+    feedback: np.ndarray
+    n_output_lags: int
+
+    @property
+    def n_outputs(self):
+        return self.shapes[-1][1]
+
+    @property
+    def n_weights(self):
+        """``theta[:n_weights]`` are the weights, penalised by ``alpha``."""
+        return sum(a * b for a, b in self.shapes)
+
+    @property
+    def size(self):
+        return self.n_weights + sum(b for _, b in self.shapes)
+
+
+def make_network(weights, activation, n_x, feedback, n_output_lags):
+    """The :class:`LoopNetwork` of a list of ``(W, b)`` layers."""
+    shapes = tuple(tuple(int(n) for n in np.shape(W)) for W, _ in weights)
+    feedback = np.asarray(feedback, dtype=np.int64)
+    if shapes[0][0] != n_x + len(feedback):
+        raise ValueError(
+            f"The first layer has {shapes[0][0]} inputs, but the model has "
+            f"{n_x} exogenous and {len(feedback)} feedback regressors."
+        )
+    return LoopNetwork(shapes, activation, int(n_x), feedback, int(n_output_lags))
+
+
+def pack(weights):
+    """One flat float64 vector from a list of ``(W, b)``: weights, then biases."""
+    return np.concatenate(
+        [np.ravel(W) for W, _ in weights] + [np.ravel(b) for _, b in weights]
+    ).astype(np.float64)
+
+
+def unpack(theta, net):
+    """Views ``[(W, b), ...]`` into ``theta`` (or into a gradient vector)."""
+    layers, w_pos, b_pos = [], 0, net.n_weights
+    for n_in, n_out in net.shapes:
+        W = theta[w_pos : w_pos + n_in * n_out].reshape(n_in, n_out)
+        layers.append((W, theta[b_pos : b_pos + n_out]))
+        w_pos += n_in * n_out
+        b_pos += n_out
+    return layers
+
+
+def _feedback_matrix(W1, net):
+    """The first layer's feedback rows, scattered over the whole window."""
+    W_fb = np.zeros((net.n_output_lags * net.n_outputs, W1.shape[1]))
+    W_fb[net.feedback] = W1[net.n_x :]
+    return W_fb
+
+
+def series_segments(Zx, Y, starts, first, stop, n_output_lags):
+    """The time-major batch of rows ``first[k]:stop[k]`` of every series k.
+
+    Parameters
+    ----------
+    Zx : ndarray of shape (n_timesteps, n_x)
+        Exogenous regressors, grouped rows (series k is rows
+        ``starts[k]:starts[k + 1]``).
+    Y : ndarray of shape (n_timesteps, n_outputs)
+        Observed outputs, grouped rows.
+    starts : ndarray of shape (n_series + 1,)
+        Where each series starts.
+    first, stop : int or ndarray of shape (n_series,)
+        The segment of each series, as row offsets from its start; series
+        with an empty segment are left out. ``first >= n_output_lags``.
+    n_output_lags : int
+        M: the observed outputs ``first - M ... first - 1`` of each series
+        are the window the simulation starts from.
+
+    Returns
+    -------
+    Zx, lengths, Y, y0
+        The arguments of :func:`closed_loop_chunks`: time-major, contiguous,
+        longest series first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._narx_closed_loop import series_segments
+    >>> y = np.arange(7.0).reshape(-1, 1)  # series [0, 1, 2] and [3 ... 6]
+    >>> _, lengths, Y, y0 = series_segments(np.empty((7, 0)), y, [0, 3, 7],
+    ...                                     [1, 1], [3, 4], 1)
+    >>> lengths, Y[:, :, 0], y0[:, :, 0]
+    (array([3, 2]), array([[4., 1.],
+           [5., 2.],
+           [6., 0.]]), array([[3., 0.]]))
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    first = starts[:-1] + np.asarray(first, dtype=np.int64)  # scalars broadcast
+    stop = starts[:-1] + np.asarray(stop, dtype=np.int64)
+    keep = stop > first
+    first, stop = first[keep], stop[keep]
+    rows = np.concatenate([np.arange(a, b) for a, b in zip(first, stop, strict=True)])
+    perm, lengths, index = series_layout(np.concatenate([[0], np.cumsum(stop - first)]))
+    M = int(n_output_lags)
+    y0 = np.stack([Y[a - M : a] for a in first])[perm]  # (S, M, n_outputs)
+    return (
+        np.ascontiguousarray(to_time_major(Zx[rows], lengths, index)),
+        lengths,
+        np.ascontiguousarray(to_time_major(Y[rows], lengths, index)),
+        np.ascontiguousarray(y0.swapaxes(0, 1)),
+    )
+
+
+# --------------------------------------------------------------------------
+# Forward and backward through the loop
+# --------------------------------------------------------------------------
+
+
+def _forward(layers, net, Zx, active, y0):
+    """Free run of ``T`` steps from the window ``y0``, keeping the activations.
+
+    Returns ``U`` (``(M + T, S, n_outputs)``: ``y0``, then the predictions;
+    zero past each series' length) and ``H``, the post-activations of every
+    hidden layer (``(T, S, width)`` each; for a network the first is the
+    first layer).
+    """
+    T, S, n_x = Zx.shape
+    M, n_outputs = net.n_output_lags, net.n_outputs
+    act = ACTIVATIONS[net.activation]
+    W1, b1 = layers[0]
+    W_fb = _feedback_matrix(W1, net)
+    U = np.zeros((M + T, S, n_outputs))
+    U[:M] = y0
+    V = _windows(U, M)
+    # the exogenous part of the first layer, for every step at once
+    A1 = np.matmul(np.ascontiguousarray(Zx).reshape(T * S, n_x), W1[:n_x])
+    A1 += b1
+    A1 = A1.reshape(T, S, -1)
+    if len(layers) == 1:  # a linear model: the first layer is the output layer
+        for t in range(T):
+            s = active[t]
+            out = U[M + t, :s]
+            np.matmul(V[t, :s].reshape(s, -1), W_fb, out=out)
+            out += A1[t, :s]
+        return U, []
+    H = [A1] + [np.zeros((T, S, n)) for _, n in net.shapes[1:-1]]
+    W_out, b_out = layers[-1]
+    for t in range(T):
+        s = active[t]
+        h = A1[t, :s]
+        h += V[t, :s].reshape(s, -1) @ W_fb
+        act(h)
+        for (W, b), Hl in zip(layers[1:-1], H[1:], strict=True):
+            hl = Hl[t, :s]
+            np.matmul(h, W, out=hl)
+            hl += b
+            act(hl)
+            h = hl
+        out = U[M + t, :s]
+        np.matmul(h, W_out, out=out)
+        out += b_out
+    return U, H
+
+
+def _backward(layers, net, Zx, active, U, H, dU, grads):
+    """Backpropagate ``dU[M:]`` (the loss gradient of each prediction).
+
+    Walks back in time adding to ``dU[t]`` what reaches each prediction
+    through the steps it is fed back into; the weight gradients are one
+    matrix product per layer after the loop. Writes into ``grads`` (views
+    from :func:`unpack`); ``dU[:M]`` ends with the gradient of ``y0``.
+    """
+    T, S, n_x = Zx.shape
+    M, n_outputs = net.n_output_lags, net.n_outputs
+    W_fb_T = _feedback_matrix(layers[0][0], net).T
+    dY = dU[M:]
+    if H:
+        # ψ'(a) of every step at once, zero past each series' length; the
+        # loop multiplies it in place into the gradient of the pre-activation
+        D = [DERIVATIVES[net.activation](Hl, np.empty_like(Hl)) for Hl in H]
+        if active[-1] < S:
+            ended = np.arange(S) >= np.array(active)[:, None]
+            for d in D:
+                d[ended] = 0
+        W_T = [W.T for W, _ in layers[1:]]
+    else:
+        D = [dY]
+    for t in range(T - 1, -1, -1):
+        s = active[t]
+        if s == 0:
+            continue
+        if H:
+            dh = dY[t, :s] @ W_T[-1]
+            for lay in range(len(H) - 1, -1, -1):
+                d = D[lay][t, :s]
+                d *= dh
+                if lay:
+                    dh = d @ W_T[lay - 1]
+            da = D[0][t, :s]
+        else:
+            da = dY[t, :s]
+        if M:
+            dw = (da @ W_fb_T).reshape(s, M, n_outputs)
+            dU[t : t + M, :s] += dw.swapaxes(0, 1)
+    # weight gradients: one matrix product per layer
+    rows = T * S
+    deltas = D + [dY] if H else D
+    for lay, ((dW, db), delta) in enumerate(zip(grads, deltas, strict=True)):
+        d2 = delta.reshape(rows, -1)
+        if lay == 0:
+            Z2 = np.ascontiguousarray(Zx).reshape(rows, n_x)
+            np.matmul(Z2.T, d2, out=dW[:n_x])
+            window = _windows(U, M).reshape(rows, M * n_outputs)[:, net.feedback]
+            np.matmul(window.T, d2, out=dW[n_x:])
+        else:
+            np.matmul(H[lay - 1].reshape(rows, -1).T, d2, out=dW)
+        np.sum(d2, axis=0, out=db)
+
+
+def simulate(theta, net, Zx, lengths, y0):
+    """Free-run simulation of the network in ``theta``.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (net.size,)
+        The packed parameters.
+    net : LoopNetwork
+        From :func:`make_network`.
+    Zx : ndarray of shape (T, S, n_x)
+        Exogenous regressors, time-major, zero past each series' length.
+    lengths : ndarray of shape (S,)
+        Series lengths, non-increasing.
+    y0 : ndarray of shape (M, S, n_outputs)
+        Output window before the first step, oldest first.
+
+    Returns
+    -------
+    Y : ndarray of shape (T, S, n_outputs)
+        The predictions (zero past each series' length).
+    """
+    active = _active_counts(np.asarray(lengths), len(Zx))
+    U, _ = _forward(unpack(theta, net), net, Zx, active, y0)
+    return U[net.n_output_lags :]
+
+
+def closed_loop_chunks(
+    theta, net, Zx, lengths, Y, y0, *, alpha=0.0, bptt_steps=None, grad=None
+):
+    """Loss and gradient of each chunk of (truncated) BPTT through the loop.
+
+    A generator: for every chunk of ``bptt_steps`` steps it writes the
+    chunk's gradient into ``grad`` and yields ``(loss, n_targets)``. The
+    caller may update ``theta`` in place before asking for the next chunk,
+    whose forward pass then uses the new parameters and starts from the last
+    M predictions of the previous chunk (the state flows forward, the
+    gradient does not cross the boundary). ``bptt_steps=None`` is one chunk:
+    full backpropagation through time.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (net.size,)
+        The packed parameters.
+    net : LoopNetwork
+        From :func:`make_network`.
+    Zx : ndarray of shape (T, S, n_x)
+        Exogenous regressors, time-major, zero past each series' length.
+    lengths : ndarray of shape (S,)
+        Series lengths, non-increasing, each at least 1.
+    Y : ndarray of shape (T, S, n_outputs)
+        The observed outputs the simulation is compared with (ignored past
+        each series' length).
+    y0 : ndarray of shape (M, S, n_outputs)
+        Output window before the first step, oldest first (a constant: no
+        gradient flows into it).
+    alpha : float, default=0.0
+        L2 penalty on the weights.
+    bptt_steps : int or None, default=None
+        Chunk length; None for full BPTT.
+    grad : ndarray of shape (net.size,) or None
+        Receives each chunk's gradient; allocated when None.
+
+    Yields
+    ------
+    loss : float
+        The chunk's loss (L2 penalty included), normalised by ``n_targets``.
+    n_targets : int
+        Number of simulated steps (of all series) in the chunk.
+    """
+    T = len(Zx)
+    M = net.n_output_lags
+    lengths = np.asarray(lengths)
+    active = np.array(_active_counts(lengths, T), dtype=np.int64)
+    if grad is None:
+        grad = np.empty_like(theta)
+    layers, grads = unpack(theta, net), unpack(grad, net)
+    penalised, g_penalised = theta[: net.n_weights], grad[: net.n_weights]
+    step = T if bptt_steps is None else int(bptt_steps)
+    state = np.asarray(y0, dtype=np.float64)
+    for t0 in range(0, T, step):
+        t1 = min(T, t0 + step)
+        counts = active[t0:t1].tolist()
+        n_targets = int(active[t0:t1].sum())
+        U, H = _forward(layers, net, Zx[t0:t1], counts, state)
+        state = U[t1 - t0 :]  # the last M predictions
+        if M:
+            state = state.copy()
+        dU = np.zeros_like(U)
+        dY = dU[M:]
+        valid = np.arange(len(lengths)) < active[t0:t1, None]  # (steps, S)
+        np.subtract(U[M:], Y[t0:t1], out=dY)
+        dY *= valid[:, :, None]
+        value = 0.5 * float(np.vdot(dY, dY)) / net.n_outputs
+        dY *= 1.0 / (net.n_outputs * n_targets)
+        _backward(layers, net, Zx[t0:t1], counts, U, H, dU, grads)
+        if alpha:
+            value += 0.5 * alpha * float(np.dot(penalised, penalised))
+            g_penalised += penalised * (alpha / n_targets)
+        yield value / n_targets, n_targets
+
+
+def loss_and_grad(theta, net, Zx, lengths, Y, y0, *, alpha=0.0, grad=None):
+    """Loss and gradient of the free-run simulation error (full BPTT).
+
+    The parameters are those of :func:`closed_loop_chunks` without
+    ``bptt_steps``.
+
+    Returns
+    -------
+    loss : float
+        The loss, L2 penalty included.
+    grad : ndarray of shape (net.size,)
+        Its gradient with respect to ``theta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._narx_closed_loop import loss_and_grad, make_network, pack
+    >>> # y_t = a y_{t-1} + x_t, one layer (a linear model), from y_{-1} = 0
+    >>> weights = [(np.array([[1.0], [0.5]]), np.zeros(1))]
+    >>> net = make_network(weights, "identity", n_x=1, feedback=[0],
+    ...                    n_output_lags=1)
+    >>> Zx, y0 = np.ones((3, 1, 1)), np.zeros((1, 1, 1))
+    >>> Y = np.array([1.0, 1.8, 2.44]).reshape(3, 1, 1)  # made with a = 0.8
+    >>> loss, grad = loss_and_grad(pack(weights), net, Zx, [3], Y, y0)
+    >>> grad.round(3)  # d/d(b_x, a, bias): a is too small, so raise it
+    array([-0.552, -0.56 , -0.552])
+    """
+    if grad is None:
+        grad = np.empty_like(theta)
+    for value, _ in closed_loop_chunks(
+        theta, net, Zx, lengths, Y, y0, alpha=alpha, grad=grad
+    ):
+        return value, grad
+
+
+# --------------------------------------------------------------------------
+# Training
+# --------------------------------------------------------------------------
+
+
+def simulation_loss(theta, net, Zx, lengths, Y, y0):
+    """The free-run simulation error ``Σ ½ ‖ŷ - y‖² / n_outputs / N`` (no L2)."""
+    lengths = np.asarray(lengths)
+    with np.errstate(over="ignore", invalid="ignore"):
+        E = simulate(theta, net, Zx, lengths, y0) - Y
+        E[np.arange(len(Zx))[:, None] >= lengths] = 0
+        value = 0.5 * float(np.vdot(E, E)) / (net.n_outputs * lengths.sum())
+    return value if np.isfinite(value) else np.inf
+
+
+class _Monitor:
+    """The record of training and the stopping rule shared by the solvers.
+
+    "Improved" means below the best so far by a fraction ``tol`` of it.
+    Without validation data: stop when the training loss has not improved
+    for ``n_iter_no_change`` iterations (Adam only; L-BFGS has its own
+    rule). With it: the same rule on the validation loss, for both solvers,
+    and the parameters with the best validation loss, the starting point
+    included, are kept. Since the best are kept, a generous patience costs
+    time only: the validation loss of a closed loop often rises for a while
+    before it falls further.
+    """
+
+    def __init__(self, theta, net, validation, tol, n_iter_no_change):
+        self.net, self.validation = net, validation
+        self.tol, self.n_iter_no_change = tol, n_iter_no_change
+        self.loss_curve, self.validation_losses = [], []
+        self.best, self.count = np.inf, 0
+        self.best_theta = theta.copy()
+        if validation is not None:  # never end worse than the start
+            self.best = simulation_loss(theta, net, *validation)
+
+    def __call__(self, theta, loss):
+        """Record an iteration; True when training should stop."""
+        self.loss_curve.append(float(loss))
+        if self.validation is None:
+            score = self.loss_curve[-1]
+        else:
+            score = simulation_loss(theta, self.net, *self.validation)
+            self.validation_losses.append(score)
+        self.count = 0 if score < self.best * (1 - self.tol) else self.count + 1
+        if score < self.best:
+            self.best = score
+            if self.validation is not None:
+                self.best_theta[...] = theta
+        return self.count > self.n_iter_no_change
+
+    def result(self, theta, converged):
+        if self.validation is not None:
+            theta = self.best_theta
+        return theta, self, converged
+
+
+def _train_lbfgs(theta, net, data, monitor, *, alpha, max_iter, tol, **_):
+    grad = np.empty_like(theta)
+
+    def fun(x):
+        with np.errstate(over="ignore", invalid="ignore"):
+            value, g = loss_and_grad(x, net, *data, alpha=alpha, grad=grad)
+        if not np.isfinite(value) or not np.isfinite(g).all():
+            return np.inf, np.zeros_like(g)  # the line search backs off
+        return value, g
+
+    def callback(result):
+        stop = monitor(result.x, result.fun)
+        if stop and monitor.validation is not None:
+            raise StopIteration
+
+    result = minimize_lbfgs(
+        fun, theta, max_iter=max_iter, max_fun=15000, tol=tol, callback=callback
+    )
+    # status 1: a limit on iterations or calls; 99: stopped by the callback
+    return monitor.result(result.x, result.status != 1)
+
+
+def _train_adam(
+    theta,
+    net,
+    data,
+    monitor,
+    *,
+    alpha,
+    max_iter,
+    learning_rate_init,
+    max_grad_norm,
+    bptt_steps,
+    **_,
+):
+    theta = theta.copy()
+    grad = np.empty_like(theta)
+    optimizer = AdamOptimizer(theta, learning_rate_init)
+    for _ in range(max_iter):
+        loss_sum = count = 0.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for value, n_targets in closed_loop_chunks(
+                theta, net, *data, alpha=alpha, bptt_steps=bptt_steps, grad=grad
+            ):
+                if not np.isfinite(grad).all():
+                    raise ValueError(
+                        "The closed-loop simulation diverged during training (its "
+                        "gradient is infinite or NaN): lower learning_rate_init "
+                        "or max_grad_norm."
+                    )
+                clip_grad_norm(grad, max_grad_norm)
+                optimizer.update_params(theta, grad)
+                loss_sum += value * n_targets
+                count += n_targets
+        if monitor(theta, loss_sum / count):
+            return monitor.result(theta, True)
+    return monitor.result(theta, False)
+
+
+#: Closed-loop solvers by name:
+#: ``(theta, net, data, monitor, **options) -> (theta, monitor, converged)``.
+SOLVERS = {"lbfgs": _train_lbfgs, "adam": _train_adam}
+
+
+def train_closed_loop(
+    theta,
+    net,
+    Zx,
+    lengths,
+    Y,
+    y0,
+    *,
+    solver="lbfgs",
+    alpha=0.0,
+    max_iter=100,
+    tol=1e-4,
+    n_iter_no_change=20,
+    learning_rate_init=1e-3,
+    max_grad_norm=5.0,
+    bptt_steps=None,
+    validation=None,
+):
+    """Minimise the free-run simulation error from ``theta``.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (net.size,)
+        The starting point (e.g. the open-loop fit); not modified.
+    net, Zx, lengths, Y, y0, alpha
+        As in :func:`closed_loop_chunks`.
+    solver : {"lbfgs", "adam"}, default="lbfgs"
+        Key of :data:`SOLVERS`. ``"lbfgs"``: L-BFGS-B on the full-BPTT loss,
+        stopping when the largest gradient entry is below ``tol``.
+        ``"adam"``: one update per chunk of ``bptt_steps`` steps (per epoch
+        with full BPTT), each gradient clipped to ``max_grad_norm``; stops
+        when the epoch loss has not fallen by a fraction ``tol`` of its best
+        value for ``n_iter_no_change`` epochs.
+    max_iter : int, default=100
+        Iterations of L-BFGS, or epochs of Adam.
+    tol : float, default=1e-4
+        Tolerance of the stopping rules (L-BFGS: also its bound on the
+        largest gradient entry).
+    n_iter_no_change : int, default=20
+        Iterations without improvement before stopping.
+    learning_rate_init : float, default=1e-3
+        Adam's step size.
+    max_grad_norm : float or None, default=5.0
+        Adam: clip each chunk's gradient to this global norm.
+    bptt_steps : int or None, default=None
+        Adam: truncation length.
+    validation : tuple or None, default=None
+        ``(Zx, lengths, Y, y0)`` of held-out series: both solvers then stop
+        when its free-run loss has not fallen by a fraction ``tol`` of its
+        best value for ``n_iter_no_change`` iterations, and return the
+        parameters with the best validation loss (``theta`` included).
+
+    Returns
+    -------
+    theta : ndarray of shape (net.size,)
+        The trained parameters.
+    record : object
+        ``loss_curve`` (the training loss after each iteration or epoch) and
+        ``validation_losses`` (empty without validation data).
+    converged : bool
+        False when ``max_iter`` (or L-BFGS's limit on calls) stopped it.
+    """
+    theta = np.asarray(theta, dtype=np.float64)
+    monitor = _Monitor(theta, net, validation, tol, n_iter_no_change)
+    return SOLVERS[solver](
+        theta,
+        net,
+        (Zx, np.asarray(lengths), Y, y0),
+        monitor,
+        alpha=alpha,
+        max_iter=max_iter,
+        tol=tol,
+        learning_rate_init=learning_rate_init,
+        max_grad_norm=max_grad_norm,
+        bptt_steps=bptt_steps,
+    )
