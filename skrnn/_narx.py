@@ -393,7 +393,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     >>> closed = NARXRegressor(training="closed_loop", closed_loop_max_iter=50,
     ...                        random_state=0).fit(X, y)
     >>> r2_open, r2_closed = opened.score(X_test, y_test), closed.score(X_test, y_test)
-    >>> bool(r2_open > 0.98), bool(1 - r2_closed < 0.75 * (1 - r2_open))
+    >>> bool(r2_open > 0.95), bool(1 - r2_closed < 0.75 * (1 - r2_open))
     (True, True)
     """
 
