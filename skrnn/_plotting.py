@@ -7,6 +7,7 @@ to get it.
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._plotting import _validate_style_kwargs
 
 from ._data import check_series
 from ._diagnostics import (
@@ -161,10 +162,14 @@ class SimulationDisplay:
         label = f"{self.label} (FIT {self.fit_:.1f}%)"
         if self.estimator_name is not None:
             label = f"{self.estimator_name}, {label}"
-        measured = {"color": "black", "linewidth": 1.0, "label": "measured"}
-        measured.update(measured_kwargs or {})
-        predicted = {"color": "tab:orange", "linewidth": 1.0, "label": label}
-        predicted.update(predicted_kwargs or {})
+        measured = _validate_style_kwargs(
+            {"color": "black", "linewidth": 1.0, "label": "measured"},
+            measured_kwargs or {},
+        )
+        predicted = _validate_style_kwargs(
+            {"color": "tab:orange", "linewidth": 1.0, "label": label},
+            predicted_kwargs or {},
+        )
         (self.measured_line_,) = ax.plot(time, y_true, **measured)
         (self.predicted_line_,) = ax.plot(time, y_pred, **predicted)
         ax.set_xlabel("time" if self.time is not None else "time step")
@@ -434,8 +439,9 @@ class ResidualDisplay:
         band = self.acf.band
         stem = {"basefmt": "k-"}
         stem.update(stem_kwargs or {})
-        shade = {"color": "tab:blue", "alpha": 0.15, "linewidth": 0}
-        shade.update(band_kwargs or {})
+        shade = _validate_style_kwargs(
+            {"color": "tab:blue", "alpha": 0.15, "linewidth": 0}, band_kwargs or {}
+        )
         self.stems_, self.bands_ = [], []
         for axis, (title, lags, values) in zip(axes, panels, strict=True):
             self.bands_.append(axis.axhspan(-band, band, **shade))

@@ -172,3 +172,12 @@ def test_clear_import_error_without_matplotlib(monkeypatch, draw):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match="requires matplotlib.*pip install"):
         draw()
+
+
+def test_style_aliases_replace_the_defaults():
+    y = np.sin(np.arange(50.0))
+    disp = SimulationDisplay.from_predictions(
+        y, y + 0.1, predicted_kwargs={"lw": 3.0, "c": "red"}
+    )
+    assert disp.predicted_line_.get_linewidth() == 3.0
+    assert disp.predicted_line_.get_color() == "red"
