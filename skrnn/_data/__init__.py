@@ -1,0 +1,27 @@
+"""The input boundary: every accepted form of input becomes one canonical form.
+
+Two kinds of data enter skrnn (see the design notes in the README):
+
+* **a series** -- rows are consecutive time steps; a DataFrame whose index is a
+  two-level ``(series_id, time)`` MultiIndex holds a panel of independent
+  series. :func:`check_series` returns a :class:`SeriesData` whose rows are
+  grouped by series (each series contiguous, in time order).
+* **a batch of sequences** -- each sample is a whole sequence: a 3-D array, a
+  2-D array of univariate sequences, a list of arrays of different lengths or
+  a long DataFrame. :func:`check_sequences` returns a :class:`SequenceBatch`
+  holding one zero-padded, time-major array and the lengths.
+
+This package is the only place where input is validated; everything behind it
+trusts the canonical form.
+"""
+
+from ._sequences import SequenceBatch, check_sequence_weights, check_sequences
+from ._series import SeriesData, check_series
+
+__all__ = [
+    "SeriesData",
+    "SequenceBatch",
+    "check_series",
+    "check_sequences",
+    "check_sequence_weights",
+]
