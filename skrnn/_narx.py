@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 from sklearn.base import (
     BaseEstimator,
     RegressorMixin,
@@ -45,6 +44,13 @@ from ._narx_sim import (
 )
 from ._rnn_base import _blas_limit
 from ._series_base import default_regressor, resolve_lags
+from ._time_index import (
+    advance,
+    check_follows,
+    continue_index,
+    index_names,
+    time_info,
+)
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
 __all__ = ["NARXRegressor"]
@@ -109,97 +115,6 @@ def _network_of(est):
         and est.activation in ACTIVATIONS
     ):
         return _mlp_layers(est)
-    return None
-
-
-# --------------------------------------------------------------------------
-# Time indexes: how a fitted series continues
-# --------------------------------------------------------------------------
-
-
-def _infer_freq(index):
-    if index.freq is not None:
-        return index.freq
-    if len(index) < 3:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            freq = pd.infer_freq(index)
-        except (TypeError, ValueError):
-            return None
-    return None if freq is None else to_offset(freq)
-
-
-def _time_info(index, previous=None):
-    """``(kind, last, step)`` of a series' time index; ``step`` None if irregular.
-
-    ``previous`` is the info of the data before ``index`` (after ``update``):
-    a short index that continues it keeps its step.
-    """
-    if isinstance(index, pd.PeriodIndex):
-        return ("period", index[-1], index.freq)
-    if isinstance(index, pd.DatetimeIndex):
-        freq = _infer_freq(index)
-        if freq is None and previous is not None and previous[0] == "datetime":
-            _, last, old = previous
-            if old is not None and index.equals(
-                pd.date_range(last, periods=len(index) + 1, freq=old)[1:]
-            ):
-                freq = old
-        return ("datetime", index[-1], freq)
-    if pd.api.types.is_integer_dtype(index.dtype):
-        values = np.asarray(index, dtype=np.int64)
-        diffs = np.unique(np.diff(values))
-        if len(diffs) == 1 and diffs[0] > 0:
-            step = int(diffs[0])
-        elif len(values) == 1 and previous is not None and previous[0] == "integer":
-            step = previous[2]
-        else:
-            step = None
-        return ("integer", values[-1], step)
-    return ("other", index[-1], None)
-
-
-def _advance(info, n_rows):
-    """The info after ``n_rows`` more rows without an index (None if unknown)."""
-    if info is None or info[2] is None or info[0] == "other":
-        return None
-    return (info[0], _continue_index(info, n_rows)[-1], info[2])
-
-
-def _continue_index(info, n_steps):
-    """The ``n_steps`` times after the last one, or None if they are unknown."""
-    kind, last, step = info
-    if kind == "period":
-        return pd.period_range(last, periods=n_steps + 1, freq=step)[1:]
-    if kind == "datetime" and step is not None:
-        return pd.date_range(last, periods=n_steps + 1, freq=step)[1:]
-    if kind == "integer" and step is not None:
-        return pd.Index(last + step * np.arange(1, n_steps + 1))
-    return None
-
-
-def _check_follows(info, first, where):
-    """Raise if a new time ``first`` is not after the last time seen."""
-    if info is None or info[0] == "other":
-        return
-    try:
-        follows = bool(first > info[1])
-    except (TypeError, ValueError):
-        return
-    if not follows:
-        raise ValueError(
-            f"{where} starts at {first}, which is not after the last time seen "
-            f"by fit or update ({info[1]}): it must continue the series."
-        )
-
-
-def _index_names(X, y):
-    """Level names of the time index the boundary took (from X, else y)."""
-    for obj in (X, y):
-        if isinstance(obj, (pd.Series, pd.DataFrame)):
-            return list(obj.index.names)
     return None
 
 
@@ -556,7 +471,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self.y_mean_ = data.y.mean(axis=0)
         self._y_1d = data.y_1d
         self._y_names = data.y_names
-        self._index_names = _index_names(X, y)
+        self._index_names = index_names(X, y)
         self._state = self._absorb(self._empty_state(data.ids), data)
         return self
 
@@ -875,13 +790,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 k = 0
             a, b = data.starts[g], data.starts[g + 1]
             info = state["time"][k]
-            new = None if data.time_index is None else _time_info(data.time_index[g])
+            new = None if data.time_index is None else time_info(data.time_index[g])
             if new is None or (info is not None and new[0] != info[0]):
                 # no index, or one of another kind (a RangeIndex after dates)
-                state["time"][k] = _advance(info, b - a)
+                state["time"][k] = advance(info, b - a)
             else:
-                _check_follows(info, data.time_index[g][0], where)
-                state["time"][k] = _time_info(data.time_index[g], info)
+                check_follows(info, data.time_index[g][0], where)
+                state["time"][k] = time_info(data.time_index[g], info)
             x = np.concatenate([state["x"][k], data.X[a:b]])
             state["x"][k] = x[len(x) - min(Hx, len(x)) :]
             y = np.concatenate([state["y"][k], data.y[a:b]])
@@ -988,7 +903,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         if data.time_index is not None:
             times = [data.time_index[g] for g in groups]
             for k, index in enumerate(times):
-                _check_follows(state["time"][k], index[0], "X_future")
+                check_follows(state["time"][k], index[0], "X_future")
         pieces, keep, offset = [], [], 0
         for k, g in enumerate(groups):
             tail = state["x"][k]
@@ -1019,7 +934,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "datetime",
                 "period",
             ):
-                index = _continue_index(state["time"][0], n_steps)
+                index = continue_index(state["time"][0], n_steps)
             else:
                 index = None
             if index is None:
@@ -1027,7 +942,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             return index.rename(names[0] if names and len(names) == 1 else None)
         if times is None:
             times = [
-                None if info is None else _continue_index(info, n_steps)
+                None if info is None else continue_index(info, n_steps)
                 for info in state["time"]
             ]
         level_names = list(names) if names and len(names) == 2 else [None, None]
