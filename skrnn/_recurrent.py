@@ -43,6 +43,7 @@ __all__ = [
     "bptt_chunks",
     "loss_and_grad",
     "predict",
+    "hidden_states",
     "clip_grad_norm",
 ]
 
@@ -443,6 +444,7 @@ def predict(
     out_activation,
     block=None,
     state0=None,
+    return_state=False,
 ):
     """Outputs of the network.
 
@@ -456,12 +458,16 @@ def predict(
         Run the forward pass in blocks of this many steps (the state flows
         across blocks exactly), so memory grows with ``block``, not ``T``.
         Ignored by bidirectional layers, which need each whole sequence.
+    return_state : bool, default=False
+        Also return the final state of every layer.
 
     Returns
     -------
     Y : ndarray
         ``(N, n_outputs)`` many-to-one, or time-major ``(T, N, n_outputs)``
         many-to-many (values at padded steps are meaningless).
+    final_state : list of tuple
+        Only with ``return_state``: see :func:`hidden_states`.
     """
     module = _cell(layout.cell, layout.bidirectional)
     T, N, _ = X_tm.shape
@@ -494,4 +500,89 @@ def predict(
         unsorted = np.empty_like(Y)
         unsorted[..., order, :] = Y
         Y = unsorted
+    if return_state:
+        return Y, _in_input_order(states, order)
     return Y
+
+
+def _in_input_order(states, order):
+    """Copies of the per-layer states, rows back in the order of the input."""
+    restored = []
+    for layer_state in states:
+        arrays = []
+        for s in layer_state:
+            copy = np.empty_like(s)
+            if order is None:
+                copy[...] = s
+            else:
+                copy[order] = s
+            arrays.append(copy)
+        restored.append(tuple(arrays))
+    return restored
+
+
+def hidden_states(
+    theta,
+    layout,
+    X_tm,
+    lengths,
+    *,
+    activation,
+    return_sequences,
+    block=None,
+    state0=None,
+):
+    """States ``h`` of the last recurrent layer: what the output layer reads.
+
+    Parameters
+    ----------
+    theta, layout, X_tm, lengths, activation, state0
+        As in :func:`bptt_chunks`.
+    return_sequences : bool
+        Return the state at every step (True) or at each sequence's own last
+        step (False).
+    block : int or None, default=None
+        As in :func:`predict`.
+
+    Returns
+    -------
+    H : ndarray
+        ``(N, widths[-1])``: each sequence's state at its own last step
+        (bidirectional: the forward state there and the backward state at
+        the first step), or time-major ``(T, N, widths[-1])``: the state at
+        every step, holding the final state past each length.
+    final_state : list of tuple
+        The state of every layer at each sequence's own last step: one tuple
+        per layer of ``(N, width)`` arrays named by the cell's
+        ``STATE_NAMES`` (``(h,)``, or ``(h, c)`` for the LSTM), rows in the
+        order of the input.
+    """
+    module = _cell(layout.cell, layout.bidirectional)
+    T, N, _ = X_tm.shape
+    order = _length_order(lengths)
+    if order is not None:
+        X_tm, lengths = X_tm[:, order], lengths[order]
+    layers, _ = unpack(theta, layout)
+    states = _initial_states(module, layout, state0, N, theta.dtype, order)
+    step = T if block is None or layout.bidirectional else int(block)
+    H = (
+        np.empty((T, N, layout.widths[-1]), dtype=theta.dtype)
+        if return_sequences
+        else None
+    )
+    for t0 in range(0, T, step):
+        t1 = min(t0 + step, T)
+        run = np.clip(lengths - t0, 0, t1 - t0)
+        x = X_tm[t0:t1]
+        for lay, params in enumerate(layers):
+            x, states[lay], _ = module.forward(params, x, run, states[lay], activation)
+        if return_sequences:
+            H[t0:t1] = x
+    final_state = _in_input_order(states, order)
+    if not return_sequences:
+        return final_state[-1][0].copy(), final_state
+    if order is not None:
+        unsorted = np.empty_like(H)
+        unsorted[:, order] = H
+        H = unsorted
+    return H, final_state

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._data import check_sequence_weights, check_sequences
 from ._rnn_base import BaseRNN
+from ._rnn_state import RecurrentStateMixin
 
 __all__ = ["RNNRegressor", "RNNClassifier"]
 
@@ -197,7 +198,7 @@ _NOTES = """
 """
 
 
-class RNNRegressor(RegressorMixin, BaseRNN):
+class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
     __doc__ = (
         """Recurrent network regressor trained by backpropagation through time.
 
@@ -208,6 +209,13 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     different lengths, or a long DataFrame with a ``(sequence_id, time)``
     MultiIndex. ``y`` holds one target per sequence, or one per step with
     ``return_sequences=True``.
+
+    A fitted network is also a transformer: :meth:`transform` returns the
+    states of its last recurrent layer, the features its output layer reads,
+    so ``make_pipeline(RNNRegressor(), Ridge())`` trains the network on ``y``
+    and a scikit-learn head on its states. :meth:`predict` can start from a
+    given state and return the final one (``initial_state``,
+    ``return_state``), to stream a long sequence chunk by chunk.
 """
         + _PARAMETERS
         + """
@@ -378,26 +386,66 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
-    def predict(self, X):
-        """Predict with the network.
+    def predict(self, X, initial_state=None, return_state=False):
+        """Predict with the network, optionally continuing from a state.
+
+        Streaming: feed a long sequence in chunks, passing the state returned
+        by one call (``return_state=True``) as the ``initial_state`` of the
+        next, and the outputs are those of one call on the whole sequence
+        (the ``zi``/``zf`` of :func:`scipy.signal.lfilter`).
 
         Parameters
         ----------
         X : array-like, list of arrays or DataFrame
-            The input sequences, of any length.
+            The input sequences, of any length. To stream chunks of any
+            length after a fit on a 2-D array, pass them as 3-D arrays
+            ``(n_sequences, n_timesteps, 1)``: 2-D input must have the
+            columns seen in ``fit``.
+        initial_state : list of tuple of ndarray, default=None
+            The state of every recurrent layer before the first step: a list
+            with one tuple per layer, ``(h,)`` for ``cell="elman"`` or
+            ``"gru"`` and ``(h, c)`` for ``"lstm"``, each array of shape
+            ``(n_sequences, hidden_layer_sizes[k])``, row i for sequence i
+            of ``X``; it is cast to the dtype of the computation. None starts
+            from zeros. Not available with ``bidirectional=True``.
+        return_state : bool, default=False
+            Also return the final state, in the form of ``initial_state``:
+            each sequence's state at its own last step. Not available with
+            ``bidirectional=True``.
 
         Returns
         -------
         y : ndarray or list of ndarray
-            Many-to-one: ``(n_sequences,)`` or ``(n_sequences, n_outputs)``.
+            Many-to-one: ``(n_sequences,)`` or ``(n_sequences, n_outputs)``,
+            read at each sequence's last step (of this chunk).
             With ``return_sequences=True``: ``(n_sequences, n_timesteps[,
             n_outputs])`` for array input, a list of ``(n_timesteps_i[,
             n_outputs])`` arrays for list or DataFrame input.
+        state : list of tuple of ndarray
+            Only with ``return_state=True``: the final state, to pass as the
+            ``initial_state`` of the next chunk.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import RNNRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(20, 30, 1))
+        >>> y = np.cumsum(X[:, :, 0], axis=1) / 5
+        >>> reg = RNNRegressor(hidden_layer_sizes=(4,), return_sequences=True,
+        ...                    learning_rate_init=0.05, random_state=0).fit(X, y)
+        >>> first, state = reg.predict(X[:, :10], return_state=True)
+        >>> [h.shape for (h,) in state]
+        [(20, 4)]
+        >>> rest = reg.predict(X[:, 10:], initial_state=state)
+        >>> bool(np.allclose(np.hstack([first, rest]), reg.predict(X)))
+        True
         """
-        batch, P = self._validated_outputs(X)
+        batch, P, state = self._streamed_outputs(X, initial_state, return_state)
         if self._y_scalar:
             P = P[..., 0]
-        return batch.format_steps(P) if self.return_sequences else P
+        y_pred = batch.format_steps(P) if self.return_sequences else P
+        return (y_pred, state) if return_state else y_pred
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R² of the predictions.
@@ -434,7 +482,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return tags
 
 
-class RNNClassifier(ClassifierMixin, BaseRNN):
+class RNNClassifier(ClassifierMixin, RecurrentStateMixin, BaseRNN):
     __doc__ = (
         """Recurrent network classifier trained by backpropagation through time.
 
@@ -444,6 +492,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     :class:`RNNRegressor` for the accepted forms); ``y`` holds one label per
     sequence, or one per time step with ``return_sequences=True``. Labels may
     be integers or strings.
+
+    As for :class:`RNNRegressor`, :meth:`transform` returns the states of the
+    last recurrent layer (features for any scikit-learn head), and
+    :meth:`predict`, :meth:`predict_proba` and :meth:`predict_log_proba` can
+    start from a given state and return the final one (``initial_state``,
+    ``return_state``), to stream a long sequence chunk by chunk.
 """
         + _PARAMETERS
         + """    class_weight : dict, "balanced" or None, default=None
@@ -683,13 +737,18 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             P = np.concatenate([1 - P, P], axis=-1)
         return P
 
-    def predict_proba(self, X):
-        """Probability of each class.
+    def predict_proba(self, X, initial_state=None, return_state=False):
+        """Probability of each class, optionally continuing from a state.
 
         Parameters
         ----------
         X : array-like, list of arrays or DataFrame
             The input sequences, of any length.
+        initial_state : list of tuple of ndarray, default=None
+            The state of every recurrent layer before the first step, to
+            continue sequences chunk by chunk: see :meth:`predict`.
+        return_state : bool, default=False
+            Also return the final state: see :meth:`predict`.
 
         Returns
         -------
@@ -698,47 +757,85 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             ``(n_sequences, n_timesteps, n_classes)`` for array input, a list
             of ``(n_timesteps_i, n_classes)`` arrays for list or DataFrame
             input. Columns follow ``classes_``.
+        state : list of tuple of ndarray
+            Only with ``return_state=True``: the final state.
         """
-        batch, P = self._validated_outputs(X)
+        batch, P, state = self._streamed_outputs(X, initial_state, return_state)
         P = self._proba(P)
-        return batch.format_steps(P) if self.return_sequences else P
+        proba = batch.format_steps(P) if self.return_sequences else P
+        return (proba, state) if return_state else proba
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, initial_state=None, return_state=False):
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
         ----------
         X : array-like, list of arrays or DataFrame
             The input sequences.
+        initial_state : list of tuple of ndarray, default=None
+            The state of every recurrent layer before the first step: see
+            :meth:`predict`.
+        return_state : bool, default=False
+            Also return the final state: see :meth:`predict`.
 
         Returns
         -------
         log_proba : ndarray or list of ndarray
             Shaped as :meth:`predict_proba`.
+        state : list of tuple of ndarray
+            Only with ``return_state=True``: the final state.
         """
-        proba = self.predict_proba(X)
+        proba = self.predict_proba(X, initial_state, return_state)
+        if return_state:
+            proba, state = proba
         if isinstance(proba, list):
-            return [np.log(p) for p in proba]
-        return np.log(proba)
+            log_proba = [np.log(p) for p in proba]
+        else:
+            log_proba = np.log(proba)
+        return (log_proba, state) if return_state else log_proba
 
-    def predict(self, X):
-        """Predict class labels.
+    def predict(self, X, initial_state=None, return_state=False):
+        """Predict class labels, optionally continuing from a state.
+
+        Streaming: feed a long sequence in chunks, passing the state returned
+        by one call (``return_state=True``) as the ``initial_state`` of the
+        next, and the labels are those of one call on the whole sequence
+        (the ``zi``/``zf`` of :func:`scipy.signal.lfilter`).
 
         Parameters
         ----------
         X : array-like, list of arrays or DataFrame
-            The input sequences, of any length.
+            The input sequences, of any length. To stream chunks of any
+            length after a fit on a 2-D array, pass them as 3-D arrays
+            ``(n_sequences, n_timesteps, 1)``: 2-D input must have the
+            columns seen in ``fit``.
+        initial_state : list of tuple of ndarray, default=None
+            The state of every recurrent layer before the first step: a list
+            with one tuple per layer, ``(h,)`` for ``cell="elman"`` or
+            ``"gru"`` and ``(h, c)`` for ``"lstm"``, each array of shape
+            ``(n_sequences, hidden_layer_sizes[k])``, row i for sequence i
+            of ``X``; it is cast to the dtype of the computation. None starts
+            from zeros. Not available with ``bidirectional=True``.
+        return_state : bool, default=False
+            Also return the final state, in the form of ``initial_state``:
+            each sequence's state at its own last step. Not available with
+            ``bidirectional=True``.
 
         Returns
         -------
         y : ndarray or list of ndarray
-            ``(n_sequences,)``; with ``return_sequences=True`` one label per
-            step: ``(n_sequences, n_timesteps)`` for array input, a list of
+            ``(n_sequences,)``, read at each sequence's last step (of this
+            chunk); with ``return_sequences=True`` one label per step:
+            ``(n_sequences, n_timesteps)`` for array input, a list of
             ``(n_timesteps_i,)`` arrays for list or DataFrame input.
+        state : list of tuple of ndarray
+            Only with ``return_state=True``: the final state, to pass as the
+            ``initial_state`` of the next chunk.
         """
-        batch, P = self._validated_outputs(X)
+        batch, P, state = self._streamed_outputs(X, initial_state, return_state)
         labels = self.classes_[self._proba(P).argmax(axis=-1)]
-        return batch.format_steps(labels) if self.return_sequences else labels
+        y_pred = batch.format_steps(labels) if self.return_sequences else labels
+        return (y_pred, state) if return_state else y_pred
 
     def score(self, X, y, sample_weight=None):
         """Accuracy of the predictions.

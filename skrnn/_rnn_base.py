@@ -564,8 +564,12 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     # Prediction
     # ------------------------------------------------------------------
 
-    def _outputs(self, X_tm, lengths):
-        """Network outputs for canonical input (trusted, no validation)."""
+    def _outputs(self, X_tm, lengths, state0=None, return_state=False):
+        """Network outputs for canonical input (trusted, no validation).
+
+        ``state0`` is a validated initial state (in the computation's dtype);
+        with ``return_state`` the final state of every layer comes too.
+        """
         dtype = np.result_type(X_tm.dtype, self._theta.dtype)
         with _blas_limit():
             return predict(
@@ -577,6 +581,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 return_sequences=self.return_sequences,
                 out_activation=self.out_activation_,
                 block=self.bptt_steps,
+                state0=state0,
+                return_state=return_state,
             )
 
     def _validated_outputs(self, X):
