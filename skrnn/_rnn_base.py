@@ -585,11 +585,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 return_state=return_state,
             )
 
-    def _validated_outputs(self, X):
-        check_is_fitted(self, "_theta")
-        batch = check_sequences(self, X, reset=False)
-        return batch, self._outputs(batch.X, batch.lengths)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True

@@ -28,15 +28,6 @@ ROW_ORDER = {
 }
 SERIES_ESTIMATORS = {"FIRRegressor", "NARXRegressor", "LagFeatures", "SlidingWindow"}
 
-# Shuffled mini-batch training cannot make a weight of 2 equal to a repeated
-# sequence: the batches differ.
-MINIBATCH_SAMPLE_WEIGHT = {
-    "check_sample_weight_equivalence_on_dense_data": (
-        "trained by shuffled mini-batches: a weight of 2 and a repeated sample "
-        "fall into different batches"
-    ),
-}
-
 
 def expected_failed_checks(estimator):
     """The one table of checks each estimator cannot pass, with the reason."""
@@ -44,8 +35,6 @@ def expected_failed_checks(estimator):
     failures = {}
     if name in SERIES_ESTIMATORS:
         failures.update(ROW_ORDER)
-    if name in {"RNNRegressor", "RNNClassifier", "Seq2SeqRegressor"}:
-        failures.update(MINIBATCH_SAMPLE_WEIGHT)
     return failures
 
 
