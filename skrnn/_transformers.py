@@ -264,6 +264,7 @@ def sliding_windows(X, y, width, horizon=1, stride=1):
         Time steps per window.
     horizon : int, default=1
         The target of the window ending at row t is ``y[t + horizon]``.
+        Without ``y`` every window ending at a row of ``X`` is returned.
     stride : int, default=1
         Rows between the ends of consecutive windows.
 
@@ -299,6 +300,8 @@ def sliding_windows(X, y, width, horizon=1, stride=1):
         if not isinstance(value, Integral) or value < low:
             raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
     data = check_series(None, X, y, reset=False)
+    if data.y is None:
+        horizon = 0  # no target to leave room for
     need = width + horizon
     lengths = data.lengths
     if lengths.max() < need:

@@ -793,3 +793,9 @@ def test_sliding_windows_bad_input():
         sliding_windows(x, x[:, 0], width=6)
     with pytest.raises(ValueError, match="horizon must be an int >= 0"):
         sliding_windows(x, x[:, 0], width=2, horizon=-1)
+
+
+def test_string_sample_weight_is_named():
+    batch = check_sequences(Receiver(), np.ones((3, 4, 1)), np.ones(3), reset=True)
+    with pytest.raises(ValueError, match="sample_weight holds non-numeric"):
+        check_sequence_weights(["a", "b", "c"], batch)

@@ -121,3 +121,9 @@ def test_sliding_windows_errors():
         sliding_windows(X2, x, width=2, stride=0)
     with pytest.raises(ValueError, match="X has 8 time steps but y has 7"):
         sliding_windows(X2, x[:7], width=2)
+
+
+def test_sliding_windows_without_targets_reach_the_last_row():
+    X_seq, y_seq = sliding_windows(X2, None, width=3, horizon=5)
+    assert y_seq is None and X_seq.shape == (6, 3, 2)
+    np.testing.assert_array_equal(X_seq[-1], X2[-3:])

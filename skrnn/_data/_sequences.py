@@ -414,7 +414,8 @@ def check_sequence_weights(sample_weight, batch, dtype=None):
     dtype = batch.X.dtype if dtype is None else dtype
     if sample_weight is None:
         return np.ones(n, dtype=dtype)
-    sw = np.asarray(sample_weight, dtype=dtype)
+    with _numeric("sample_weight"):
+        sw = np.asarray(sample_weight, dtype=dtype)
     if sw.ndim == 0:
         return np.full(n, sw, dtype=dtype)
     if sw.ndim != 1 or sw.shape[0] != n:
