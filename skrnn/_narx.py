@@ -23,6 +23,7 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._activations import ACTIVATIONS
 from ._data import check_series
 from ._narx_closed_loop import (
     SOLVERS,
@@ -33,7 +34,6 @@ from ._narx_closed_loop import (
     unpack,
 )
 from ._narx_sim import (
-    ACTIVATIONS,
     feedback_index,
     from_time_major,
     predict_steps_ahead,

@@ -33,9 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._activations import DERIVATIVES
+from ._activations import ACTIVATIONS, DERIVATIVES
 from ._narx_sim import (
-    ACTIVATIONS,
     _active_counts,
     _windows,
     series_layout,
@@ -70,7 +69,7 @@ class LoopNetwork:
         The first layer's rows are the ``n_x`` exogenous regressors, then the
         feedback regressors.
     activation : str
-        Key of :data:`~skrnn._narx_sim.ACTIVATIONS`, applied after every
+        Key of :data:`~skrnn._activations.ACTIVATIONS`, applied after every
         layer but the last (the output layer is linear).
     n_x : int
         Number of exogenous regressors.

@@ -39,10 +39,10 @@ from collections import deque
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
-from scipy.special import expit
+
+from ._activations import ACTIVATIONS
 
 __all__ = [
-    "ACTIVATIONS",
     "feedback_index",
     "series_layout",
     "to_time_major",
@@ -51,31 +51,6 @@ __all__ = [
     "simulate_model",
     "predict_steps_ahead",
 ]
-
-
-def _identity(a):
-    return a
-
-
-def _tanh(a):
-    return np.tanh(a, out=a)
-
-
-def _logistic(a):
-    return expit(a, out=a)
-
-
-def _relu(a):
-    return np.maximum(a, 0.0, out=a)
-
-
-#: Hidden-layer activations, applied in place (the names of MLPRegressor).
-ACTIVATIONS = {
-    "identity": _identity,
-    "tanh": _tanh,
-    "logistic": _logistic,
-    "relu": _relu,
-}
 
 
 def feedback_index(n_output_lags):
