@@ -14,8 +14,9 @@ buffers a forward pass keeps in its cache when the cache is freed
 (:meth:`hold`). Nothing a cell returns to its caller (outputs, states,
 gradients) is a view of a pooled buffer.
 
-The design matrix ``[h_{t-1} | x_t | 1]`` and the input gradient shared by
-the gated cells' backward passes live here too.
+The design matrix ``[h_{t-1} | x_t | 1]`` of the GRU's backward pass (the
+LSTM's forward pass builds its own, see :mod:`skrnn._lstm`) and the input
+gradient shared by the gated cells' backward passes live here too.
 """
 
 import threading

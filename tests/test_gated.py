@@ -25,6 +25,7 @@ from skrnn._recurrent import (
     predict,
     unpack,
 )
+from skrnn._workspace import POOL
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 GATED = {"gru": _gru, "lstm": _lstm}
@@ -211,6 +212,36 @@ def test_cell_holds_the_state_of_finished_sequences(cell):
     assert_allclose(H[:, 2], np.broadcast_to(state0[0][2], (5, 3)))
     assert_allclose(final[0], H[[4, 1, 4], [0, 1, 2]])
     assert_allclose(final[-1][2], state0[-1][2])  # c (or h) of length 0 is c0
+
+
+@pytest.mark.parametrize("cell", list(GATED))
+def test_cell_reads_no_stale_pool_memory(cell):
+    """Results do not depend on what the pooled work buffers held before.
+
+    Sequences end at different steps and none runs in the last two: the
+    buffers' rows of finished sequences and of idle steps must be written
+    before they are read.
+    """
+    module = GATED[cell]
+    rng = np.random.RandomState(7)
+    X, lengths = make_batch(rng, [4, 2, 0], 2, T=6, pad=None)
+    params = random_layer(module, 2, 3, rng)
+    state0 = tuple(rng.standard_normal((3, 3)) for _ in module.STATE_NAMES)
+    dH = rng.standard_normal((6, 3, 3))
+    d_final = tuple(rng.standard_normal((3, 3)) for _ in module.STATE_NAMES)
+
+    def run(stale):
+        POOL.clear()
+        POOL.give(*(np.full(10_000, stale) for _ in range(12)))
+        H, final, cache = module.forward(params, X, lengths, state0, "tanh")
+        grads = {k: np.empty_like(v) for k, v in params.items()}
+        dX, d0 = module.backward(params, cache, dH, d_final, grads)
+        return [np.array(a) for a in (H, *final, dX, *d0, *grads.values())]
+
+    with np.errstate(invalid="ignore"):
+        poisoned = run(np.nan)
+    for a, b in zip(poisoned, run(0.0), strict=True):
+        assert_allclose(a, b)
 
 
 def test_gated_initialisation():
