@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _gradcheck import numerical_gradient
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression
@@ -65,15 +66,6 @@ def problem(
     Y = rng.normal(size=(T, S, n_outputs))
     y0 = rng.normal(size=(M, S, n_outputs))
     return pack(weights), net, Zx, lengths, Y, y0
-
-
-def numerical_gradient(fun, theta, eps=1e-6):
-    grad = np.empty_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = eps
-        grad[i] = (fun(theta + step) - fun(theta - step)) / (2 * eps)
-    return grad
 
 
 CASES = {

@@ -13,6 +13,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from _gradcheck import numerical_gradient
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
@@ -23,21 +24,6 @@ from skrnn._seq2seq_kernel import init_params, loss_and_grad, make_layout, predi
 CELLS = ["elman", "gru", "lstm"]
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
-
-def numerical_gradient(f, x, eps=1e-6):
-    """Central differences of the scalar function ``f`` at ``x`` (copied)."""
-    x = x.copy()
-    grad = np.empty_like(x)
-    for i in range(x.size):
-        old = x[i]
-        x[i] = old + eps
-        up = f(x)
-        x[i] = old - eps
-        down = f(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
 
 
 def ragged_problem(rng, in_lengths, out_lengths, n_features=2, n_outputs=2):
