@@ -293,11 +293,11 @@ def test_steps_ahead_beyond_the_length_is_the_free_run():
     X, y, params, _, _ = make_system("siso", n=60, noise=0.3)
     model = NARXRegressor(LinearRegression(), **params).fit(X, y)
     np.testing.assert_allclose(
-        model.predict(X, y=y, steps_ahead=60), model.predict(X), rtol=1e-12
+        model.predict(X, y=y, steps_ahead=60), model.predict(X), rtol=1e-12, atol=1e-13
     )
     # k = 59: only the last row sees an observed output, y_0
     y_59 = model.predict(X, y=y, steps_ahead=59)
-    np.testing.assert_allclose(y_59[:59], model.predict(X)[:59], rtol=1e-12)
+    np.testing.assert_allclose(y_59[:59], model.predict(X)[:59], rtol=1e-12, atol=1e-13)
     assert abs(y_59[59] - model.predict(X)[59]) > 1e-6
 
 

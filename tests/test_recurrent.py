@@ -311,9 +311,9 @@ def test_outputs_do_not_depend_on_padding_or_batch(return_sequences):
     X_big[:3, 1] = X_alone[:, 0]
     batched = predict(theta, layout, X_big, len_big, out_activation="identity", **kw)
     if return_sequences:
-        assert_allclose(batched[:3, 1], alone[:, 0], rtol=1e-12)
+        assert_allclose(batched[:3, 1], alone[:, 0], rtol=1e-12, atol=1e-13)
     else:
-        assert_allclose(batched[1], alone[0], rtol=1e-12)
+        assert_allclose(batched[1], alone[0], rtol=1e-12, atol=1e-13)
 
     # a different padding value gives the same outputs on the valid steps
     X_other = X_big.copy()
@@ -322,9 +322,9 @@ def test_outputs_do_not_depend_on_padding_or_batch(return_sequences):
     other = predict(theta, layout, X_other, len_big, out_activation="identity", **kw)
     if return_sequences:
         for i, L in enumerate(len_big):
-            assert_allclose(other[:L, i], batched[:L, i], rtol=1e-12)
+            assert_allclose(other[:L, i], batched[:L, i], rtol=1e-12, atol=1e-13)
     else:
-        assert_allclose(other, batched, rtol=1e-12)
+        assert_allclose(other, batched, rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])
@@ -412,7 +412,7 @@ def test_predict_agrees_with_the_loss(return_sequences):
         out_activation="identity",
         block=2,
     )
-    assert_allclose(blocked, P, rtol=1e-12)
+    assert_allclose(blocked, P, rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -438,7 +438,7 @@ def test_sequences_of_length_one_are_an_mlp():
         return_sequences=False,
         out_activation="identity",
     )
-    assert_allclose(ours, mlp.predict(X), rtol=1e-12)
+    assert_allclose(ours, mlp.predict(X), rtol=1e-12, atol=1e-13)
 
 
 def test_layout_puts_weights_first_and_views_share_memory():
