@@ -91,15 +91,23 @@ def w3_data(T=W3["T"], seed=0):
 # --------------------------------------------------------------------------
 
 
-def skrnn_runner(X, y, threads, **params):
-    """One epoch (a ``partial_fit`` call) of RNNRegressor with ``threads`` BLAS."""
+def skrnn_runner(X, y, threads, allowed=None, **params):
+    """One epoch (a ``partial_fit`` call) of RNNRegressor with ``threads`` BLAS.
+
+    ``allowed`` limits the caller's BLAS threads around the call (None: the
+    process's setting); with 1, skrnn's helper thread stays off too.
+    """
     est = RNNRegressor(learning_rate_init=1e-3, max_grad_norm=5.0, **params)
 
     def epoch():
         old = _rnn_base.BLAS_THREADS
         _rnn_base.BLAS_THREADS = threads
         try:
-            est.partial_fit(X, y)
+            if allowed is None:
+                est.partial_fit(X, y)
+            else:
+                with threadpool_limits(limits=allowed, user_api="blas"):
+                    est.partial_fit(X, y)
         finally:
             _rnn_base.BLAS_THREADS = old
 

@@ -11,6 +11,7 @@ optimizers in :mod:`skrnn._optimizers`.
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,7 @@ from threadpoolctl import ThreadpoolController
 from ._activations import ACTIVATIONS, OUTPUT_OF_LOSS
 from ._data import check_sequence_weights, check_sequences
 from ._optimizers import OPTIMIZERS, minimize_lbfgs
+from ._overlap import helper_thread
 from ._recurrent import (
     CELLS,
     bptt_chunks,
@@ -46,17 +48,25 @@ _STOCHASTIC_SOLVERS = ("sgd", "adam")
 #: machine benchmarks/bench_rnn.py measures W1 (batches of 64 states, 64
 #: units) about 15x slower with 2 OpenBLAS threads than with 1, and W3 (one
 #: state of 32 units) no faster, so the loop runs single-threaded. The user's
-#: global setting is restored on exit.
+#: global setting is restored on exit. When that setting allows two threads or
+#: more, the backward passes may also hand their weight-gradient products to
+#: one helper thread (:mod:`skrnn._overlap`): at most two busy threads, and
+#: one under ``threadpool_limits(1)`` or in joblib's and dask's workers.
 BLAS_THREADS = 1
 
 _controller = None
 
 
+@contextmanager
 def _blas_limit():
     global _controller
     if _controller is None:
         _controller = ThreadpoolController()
-    return _controller.limit(limits=BLAS_THREADS, user_api="blas")
+    blas = _controller.select(user_api="blas").lib_controllers
+    allowed = min((lib.num_threads for lib in blas), default=1)
+    with _controller.limit(limits=BLAS_THREADS, user_api="blas"):
+        with helper_thread(allowed >= 2):
+            yield
 
 
 class BaseRNN(BaseEstimator, metaclass=ABCMeta):
