@@ -26,12 +26,13 @@ it only skrnn's figures are printed.
 """
 
 import argparse
+import functools
 import time
 import tracemalloc
 import warnings
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from skrnn import RNNRegressor, _rnn_base
 from skrnn._optimizers import AdamOptimizer
@@ -91,6 +92,12 @@ def w3_data(T=W3["T"], seed=0):
 # --------------------------------------------------------------------------
 
 
+@functools.cache
+def _controller():
+    # threadpool_limits() looks for the loaded libraries on every call (ms)
+    return ThreadpoolController()
+
+
 def skrnn_runner(X, y, threads, allowed=None, **params):
     """One epoch (a ``partial_fit`` call) of RNNRegressor with ``threads`` BLAS.
 
@@ -106,7 +113,7 @@ def skrnn_runner(X, y, threads, allowed=None, **params):
             if allowed is None:
                 est.partial_fit(X, y)
             else:
-                with threadpool_limits(limits=allowed, user_api="blas"):
+                with _controller().limit(limits=allowed, user_api="blas"):
                     est.partial_fit(X, y)
         finally:
             _rnn_base.BLAS_THREADS = old

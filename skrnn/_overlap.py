@@ -19,7 +19,7 @@ so the results are bitwise identical either way.
 
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 __all__ = ["helper_thread", "submit"]
@@ -49,17 +49,28 @@ def helper_thread(enabled=True):
         _local.enabled = previous
 
 
+class _Done:
+    """The result of work already done: a lighter stand-in for a Future."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self, timeout=None):
+        return self._value
+
+
 def submit(fn, *args):
     """Run ``fn(*args)`` on the helper thread if enabled here, otherwise now.
 
-    Returns a :class:`~concurrent.futures.Future`; its ``result()`` waits for
-    the work (and raises what it raised).
+    Returns an object whose ``result()`` waits for the work and gives its
+    value (a :class:`~concurrent.futures.Future` for the helper thread, which
+    raises there what the work raised; work done at once raises at once).
     """
     global _executor
     if not getattr(_local, "enabled", False):
-        done = Future()
-        done.set_result(fn(*args))
-        return done
+        return _Done(fn(*args))
     with _lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(1, thread_name_prefix="skrnn-helper")
