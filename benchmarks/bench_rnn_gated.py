@@ -20,8 +20,8 @@ rate measured on the per-step products.
 
 Run::
 
-    python benchmarks/bench_rnn_gated.py              # 7 timed epochs per case
-    python benchmarks/bench_rnn_gated.py --epochs 9 --cases gru lstm
+    python benchmarks/bench_rnn_gated.py              # 15 timed epochs per case
+    python benchmarks/bench_rnn_gated.py --epochs 31 --cases lstm
 
 torch is optional (``pip install torch==2.13.0``, the ``bench`` extra); without
 it only skrnn's figures are printed. The timing helpers are those of
@@ -88,7 +88,7 @@ def gated_flops(n_seq, T, F, H, n_gates, directions):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=7, help="timed epochs")
+    parser.add_argument("--epochs", type=int, default=15, help="timed epochs")
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     args = parser.parse_args()
     warnings.simplefilter("ignore")
