@@ -124,6 +124,19 @@ def test_fit_gives_the_same_model_with_and_without_the_helper():
 # --------------------------------------------------------------------------
 
 
+@pytest.fixture
+def parts(monkeypatch):
+    """The steps ``(a, b)`` of each part the LSTM hands to ``submit``."""
+    seen = []
+
+    def counting_submit(fn, *args):
+        seen.append(args[:2])
+        return submit(fn, *args)
+
+    monkeypatch.setattr(_lstm, "submit", counting_submit)
+    return seen
+
+
 def _lstm_problem(lengths, T=None):
     rng = np.random.RandomState(3)
     n_in, n_hidden = 2, 3
@@ -143,15 +156,10 @@ def _lstm_grads(params, X, lengths, state0, R_H):
 
 
 @pytest.mark.parametrize("lengths", [[40, 40], [40, 25, 9]])
-def test_lstm_weight_gradients_in_parts_match_finite_differences(monkeypatch, lengths):
+def test_lstm_weight_gradients_in_parts_match_finite_differences(
+    monkeypatch, parts, lengths
+):
     params, X, lengths, state0, R_H = _lstm_problem(lengths)
-    parts = []
-
-    def counting_submit(fn, *args):
-        parts.append(args[:2])
-        return submit(fn, *args)
-
-    monkeypatch.setattr(_lstm, "submit", counting_submit)
     whole = _lstm_grads(params, X, lengths, state0, R_H)
     assert parts == []  # a small batch is one product
     monkeypatch.setattr(_lstm, "_PART_ROWS", 1)
@@ -177,15 +185,8 @@ def test_lstm_weight_gradients_in_parts_match_finite_differences(monkeypatch, le
         assert_allclose(inline[name], expected, atol=1e-6)
 
 
-def test_a_batch_of_benchmark_size_is_split_by_default(monkeypatch):
+def test_a_batch_of_benchmark_size_is_split_by_default(parts):
     params, X, lengths, state0, R_H = _lstm_problem([64] * 64)
-    parts = []
-
-    def counting_submit(fn, *args):
-        parts.append(args[:2])
-        return submit(fn, *args)
-
-    monkeypatch.setattr(_lstm, "submit", counting_submit)
     inline = _lstm_grads(params, X, lengths, state0, R_H)
     assert parts == [(t, t + 8) for t in range(56, 0, -8)]
     with helper_thread():
