@@ -98,6 +98,8 @@ def test_a_forked_child_starts_its_own_helper():
 @pytest.mark.parametrize("allowed, uses_helper", [(1, False), (2, True)])
 def test_fit_uses_the_helper_only_when_two_threads_are_allowed(allowed, uses_helper):
     with threadpool_limits(limits=allowed, user_api="blas"):
+        if set(_blas_threads()) != {allowed}:
+            pytest.skip(f"this BLAS cannot be set to {allowed} threads")
         with _blas_limit():
             assert _blas_threads() and set(_blas_threads()) == {1}
             name = submit(_thread_name).result()
@@ -113,6 +115,8 @@ def test_fit_gives_the_same_model_with_and_without_the_helper():
     models = []
     for allowed in (1, 2):
         with threadpool_limits(limits=allowed, user_api="blas"):
+            if set(_blas_threads()) != {allowed}:
+                pytest.skip(f"this BLAS cannot be set to {allowed} threads")
             with pytest.warns(Warning):  # not converged in 3 epochs
                 models.append(RNNRegressor(random_state=0, **params).fit(X, y))
     assert_array_equal(models[0]._theta, models[1]._theta)
