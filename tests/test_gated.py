@@ -286,14 +286,16 @@ def test_bidirectional_layer_is_two_directions_concatenated(cell):
         s_b = tuple(s[i : i + 1, 3:] for s in state0)
         H_f, fin_f, _ = module.forward(fw, x, np.array([L]), s_f, "tanh")
         H_b, fin_b, _ = module.forward(bw, x[::-1], np.array([L]), s_b, "tanh")
-        assert_allclose(H[:L, i, :3], H_f[:, 0], rtol=1e-12)
-        assert_allclose(H[:L, i, 3:], H_b[::-1, 0], rtol=1e-12)
+        assert_allclose(H[:L, i, :3], H_f[:, 0], rtol=1e-12, atol=1e-13)
+        assert_allclose(H[:L, i, 3:], H_b[::-1, 0], rtol=1e-12, atol=1e-13)
         # many-to-one reads the forward state at the last step, the backward
         # state at the first; padded steps hold that final state
-        assert_allclose(final[0][i], np.r_[H_f[-1, 0], H_b[-1, 0]], rtol=1e-12)
+        assert_allclose(
+            final[0][i], np.r_[H_f[-1, 0], H_b[-1, 0]], rtol=1e-12, atol=1e-13
+        )
         assert_allclose(final[0][i], np.r_[H[L - 1, i, :3], H[0, i, 3:]])
         for f_got, a, b in zip(final, fin_f, fin_b, strict=True):
-            assert_allclose(f_got[i], np.r_[a[0], b[0]], rtol=1e-12)
+            assert_allclose(f_got[i], np.r_[a[0], b[0]], rtol=1e-12, atol=1e-13)
         assert_allclose(H[L:, i], np.broadcast_to(final[0][i], (6 - L, 6)))
 
 
@@ -573,12 +575,12 @@ def test_outputs_do_not_depend_on_padding_or_batch(
     X_other[6:, 2] = -7.0
     other = predict(theta, layout, X_other, len_big, **kw)
     if return_sequences:
-        assert_allclose(batched[:3, 1], alone[:, 0], rtol=1e-12)
+        assert_allclose(batched[:3, 1], alone[:, 0], rtol=1e-12, atol=1e-13)
         for i, L in enumerate(len_big):
-            assert_allclose(other[:L, i], batched[:L, i], rtol=1e-12)
+            assert_allclose(other[:L, i], batched[:L, i], rtol=1e-12, atol=1e-13)
     else:
-        assert_allclose(batched[1], alone[0], rtol=1e-12)
-        assert_allclose(other, batched, rtol=1e-12)
+        assert_allclose(batched[1], alone[0], rtol=1e-12, atol=1e-13)
+        assert_allclose(other, batched, rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
@@ -629,7 +631,7 @@ def test_predict_agrees_with_the_loss(cell, bidirectional):
     blocked = predict(
         theta, layout, X, lengths, out_activation="identity", block=2, **kw
     )
-    assert_allclose(blocked, P, rtol=1e-12)
+    assert_allclose(blocked, P, rtol=1e-12, atol=1e-13)
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])

@@ -272,7 +272,9 @@ def test_free_run_matches_the_reference(name, padding):
     A, B, c = unpack(model)
     y_mean = np.tile(model.y_mean_, (len(A), 1))
     expected = reference(X, A, B, c, params["delay"], y_mean, padding=padding)
-    np.testing.assert_allclose(as_2d(model.predict(X)), expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        as_2d(model.predict(X)), expected, rtol=1e-10, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", SYSTEMS)

@@ -338,7 +338,9 @@ def test_sample_weight_is_one_weight_per_sequence():
     weighted = RNNRegressor(**params).fit(X_SMALL, Y_SMALL, sample_weight=w)
     idx = np.r_[np.arange(5), np.arange(len(X_SMALL) - 5)]
     repeated = RNNRegressor(**params).fit(X_SMALL[idx], Y_SMALL[idx])
-    assert_allclose(weighted.predict(X_SMALL), repeated.predict(X_SMALL), rtol=1e-10)
+    assert_allclose(
+        weighted.predict(X_SMALL), repeated.predict(X_SMALL), rtol=1e-10, atol=1e-12
+    )
 
 
 @QUIET
