@@ -41,6 +41,7 @@ buffers.
 import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
+from ._windowing import running_counts
 
 __all__ = [
     "STATE_NAMES",
@@ -90,7 +91,7 @@ def active_counts(lengths, T):
     n = len(lengths)
     if n == 0 or lengths[n - 1] >= T:
         return None
-    return np.count_nonzero(lengths[:, None] > np.arange(T), axis=0).tolist()
+    return running_counts(lengths, T)
 
 
 # --------------------------------------------------------------------------

@@ -35,13 +35,13 @@ import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._narx_sim import (
-    _active_counts,
     _windows,
     series_layout,
     to_time_major,
 )
 from ._optimizers import AdamOptimizer, minimize_lbfgs
 from ._recurrent import clip_grad_norm
+from ._windowing import running_counts
 
 __all__ = [
     "LoopNetwork",
@@ -318,7 +318,7 @@ def simulate(theta, net, Zx, lengths, y0):
     Y : ndarray of shape (T, S, n_outputs)
         The predictions (zero past each series' length).
     """
-    active = _active_counts(np.asarray(lengths), len(Zx))
+    active = running_counts(lengths, len(Zx))
     U, _ = _forward(unpack(theta, net), net, Zx, active, y0)
     return U[net.n_output_lags :]
 
@@ -369,7 +369,7 @@ def closed_loop_chunks(
     T = len(Zx)
     M = net.n_output_lags
     lengths = np.asarray(lengths)
-    active = np.array(_active_counts(lengths, T), dtype=np.int64)
+    active = np.array(running_counts(lengths, T), dtype=np.int64)
     if grad is None:
         grad = np.empty_like(theta)
     layers, grads = unpack(theta, net), unpack(grad, net)

@@ -41,6 +41,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ._activations import ACTIVATIONS
+from ._windowing import running_counts
 
 __all__ = [
     "feedback_index",
@@ -136,11 +137,6 @@ def from_time_major(Y, index):
     return Y.reshape(T * S, c)[index]
 
 
-def _active_counts(lengths, n_steps):
-    """Number of series still running at each step (lengths non-increasing)."""
-    return np.searchsorted(-lengths, -np.arange(n_steps), side="left").tolist()
-
-
 def _windows(U, M):
     """Strided view: ``V[t, s]`` is ``U[t:t + M, s]``, oldest first."""
     L, S, n_outputs = U.shape
@@ -221,7 +217,7 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
     act = ACTIVATIONS[activation]
     U = _output_buffer(y0 - shift, T)
     V = _windows(U, M)
-    active = _active_counts(lengths, T)
+    active = running_counts(lengths, T)
     block = max(1, _BLOCK // (S * W1.shape[1]))
     for t0 in range(0, T, block):
         t1 = min(T, t0 + block)
@@ -286,7 +282,7 @@ def simulate_model(Zx, lengths, y0, predict, feedback):
     U = _output_buffer(y0, T)
     V = _windows(U, M)
     Z = np.empty((S, n_x + len(feedback)))
-    for t, s in enumerate(_active_counts(lengths, T)):
+    for t, s in enumerate(running_counts(lengths, T)):
         z = Z[:s]
         z[:, :n_x] = Zx[t, :s]
         z[:, n_x:] = V[t, :s].reshape(s, -1)[:, feedback]

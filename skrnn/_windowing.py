@@ -9,7 +9,13 @@ into the next: history before a series' first row is padded, with that row
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["PADDINGS", "lag_matrix", "window_view", "trainable_rows"]
+__all__ = [
+    "PADDINGS",
+    "lag_matrix",
+    "window_view",
+    "trainable_rows",
+    "running_counts",
+]
 
 PADDINGS = ("edge", "zero")
 
@@ -180,3 +186,20 @@ def trainable_rows(starts, n_history):
     return np.repeat(first - np.cumsum(np.r_[0, keep[:-1]]), keep) + np.arange(
         keep.sum()
     )
+
+
+def running_counts(lengths, n_steps):
+    """Number of sequences still running at each of ``n_steps`` steps.
+
+    ``lengths`` must be sorted in non-increasing order, so the sequences
+    running at step ``t`` are the first ``counts[t]`` ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._windowing import running_counts
+    >>> running_counts(np.array([4, 2, 2, 1]), 5)
+    [4, 3, 1, 1, 0]
+    """
+    lengths = np.asarray(lengths)
+    return np.searchsorted(-lengths, -np.arange(n_steps), side="left").tolist()

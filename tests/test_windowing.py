@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skrnn._windowing import lag_matrix, trainable_rows, window_view
+from skrnn._windowing import lag_matrix, running_counts, trainable_rows, window_view
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(23, 3))
@@ -66,3 +66,12 @@ def test_trainable_rows_skip_history_in_each_series():
     want = [t for s in range(4) for t in range(STARTS[s] + 2, STARTS[s + 1])]
     np.testing.assert_array_equal(rows, want)
     np.testing.assert_array_equal(trainable_rows(STARTS, 0), np.arange(23))
+
+
+def test_running_counts_are_the_sequences_longer_than_each_step():
+    rng = np.random.default_rng(0)
+    lengths = np.sort(rng.integers(0, 12, size=20))[::-1]
+    expected = [int((lengths > t).sum()) for t in range(14)]
+    assert running_counts(lengths, 14) == expected
+    assert running_counts([3, 3], 3) == [2, 2, 2]
+    assert running_counts(np.array([], dtype=int), 2) == [0, 0]
