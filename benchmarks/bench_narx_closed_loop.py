@@ -38,16 +38,18 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout
 
 from skrnn import NARXRegressor  # noqa: E402
-from skrnn._narx import _network_of  # noqa: E402
-from skrnn._narx_closed_loop import (  # noqa: E402
+from skrnn._nn._optimizers import (
+    AdamOptimizer,  # noqa: E402
+    clip_grad_norm,  # noqa: E402
+)
+from skrnn._series._closed_loop import (  # noqa: E402
     closed_loop_chunks,
     loss_and_grad,
     make_network,
     pack,
 )
-from skrnn._narx_sim import feedback_index, simulate_network  # noqa: E402
-from skrnn._optimizers import AdamOptimizer  # noqa: E402
-from skrnn._recurrent import clip_grad_norm  # noqa: E402
+from skrnn._series._narx import _network_of  # noqa: E402
+from skrnn._series._simulate import feedback_index, simulate_network  # noqa: E402
 from skrnn.datasets import make_narx_system  # noqa: E402
 
 

@@ -34,9 +34,10 @@ import warnings
 import numpy as np
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from skrnn import RNNRegressor, _rnn_base
-from skrnn._optimizers import AdamOptimizer
-from skrnn._recurrent import bptt_chunks, clip_grad_norm, init_params, make_layout
+from skrnn import RNNRegressor
+from skrnn._nn import _runtime as _rnn_base
+from skrnn._nn._optimizers import AdamOptimizer, clip_grad_norm
+from skrnn._nn._stack import bptt_chunks, init_params, make_layout
 
 try:
     import torch

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # measure this checkout, installed or not
 
 from skrnn import LagFeatures, SlidingWindow  # noqa: E402
-from skrnn._windowing import lag_matrix  # noqa: E402
+from skrnn._series._windowing import lag_matrix  # noqa: E402
 
 N_INPUTS, N_LAGS, WIDTH = 4, 15, 16
 

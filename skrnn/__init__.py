@@ -3,7 +3,7 @@
 __version__ = "0.1.0.dev0"
 
 from . import datasets as datasets  # submodule, not in __all__
-from ._diagnostics import (
+from ._diagnostics._analysis import (
     Correlation,
     ResidualAnalysis,
     fit_percent,
@@ -13,12 +13,12 @@ from ._diagnostics import (
     residual_analysis,
     residual_correlation,
 )
-from ._fir import FIRRegressor
-from ._narx import NARXRegressor
-from ._plotting import ResidualDisplay, SimulationDisplay
-from ._rnn import RNNClassifier, RNNRegressor
-from ._seq2seq import Seq2SeqRegressor
-from ._transformers import LagFeatures, SlidingWindow, sliding_windows
+from ._diagnostics._displays import ResidualDisplay, SimulationDisplay
+from ._rnn._estimators import RNNClassifier, RNNRegressor
+from ._rnn._seq2seq import Seq2SeqRegressor
+from ._series._fir import FIRRegressor
+from ._series._narx import NARXRegressor
+from ._series._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
     "FIRRegressor",

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from scipy.special import expit, softmax
 from sklearn.metrics import log_loss as sk_log_loss
 
-from skrnn._activations import (
+from skrnn._nn._activations import (
     ACTIVATIONS,
     DERIVATIVES,
     LOSS_FUNCTIONS,

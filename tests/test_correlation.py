@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from skrnn._correlation import (
+from skrnn._diagnostics._correlation import (
     autocorrelation,
     band,
     cross_correlation,

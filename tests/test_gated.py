@@ -2,7 +2,7 @@
 
 Central finite differences in float64 on each cell alone (every activation,
 masked lengths, an initial state (h0, c0), gradients reaching both the outputs
-and the final state) and through the stacked network of ``skrnn._recurrent``
+and the final state) and through the stacked network of ``skrnn._nn._stack``
 (many-to-one and many-to-many, stacked, masked, truncated, bidirectional);
 the equations against a hand-written reference step and against PyTorch; and
 padding that never changes a result, in both directions.
@@ -14,10 +14,10 @@ from _gradcheck import make_batch, numerical_gradient
 from numpy.testing import assert_allclose
 from scipy.special import expit
 
-from skrnn import _gru, _lstm
-from skrnn._activations import ACTIVATIONS
-from skrnn._bidirectional import Bidirectional, reverse_within_lengths
-from skrnn._recurrent import (
+from skrnn._nn import _gru, _lstm
+from skrnn._nn._activations import ACTIVATIONS
+from skrnn._nn._bidirectional import Bidirectional, reverse_within_lengths
+from skrnn._nn._stack import (
     CELLS,
     bptt_chunks,
     init_params,
@@ -26,7 +26,7 @@ from skrnn._recurrent import (
     predict,
     unpack,
 )
-from skrnn._workspace import POOL
+from skrnn._nn._workspace import POOL
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 GATED = {"gru": _gru, "lstm": _lstm}

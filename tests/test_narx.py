@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 from skrnn import NARXRegressor
-from skrnn._narx import _network_of
+from skrnn._series._narx import _network_of
 from skrnn.datasets import make_arx_system, make_narx_system
 
 # --------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from sklearn.metrics import r2_score
 from sklearn.neural_network import MLPRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import skrnn._narx_closed_loop as kernel
+import skrnn._series._closed_loop as kernel
 from skrnn import NARXRegressor
-from skrnn._narx import _network_of
-from skrnn._narx_closed_loop import (
+from skrnn._series._closed_loop import (
     closed_loop_chunks,
     loss_and_grad,
     make_network,
@@ -27,7 +26,8 @@ from skrnn._narx_closed_loop import (
     train_closed_loop,
     unpack,
 )
-from skrnn._narx_sim import feedback_index, simulate_network
+from skrnn._series._narx import _network_of
+from skrnn._series._simulate import feedback_index, simulate_network
 from skrnn.datasets import make_narx_system
 
 # the small base networks of the estimator tests stop before converging

@@ -10,7 +10,7 @@ from sklearn.neural_network._stochastic_optimizers import (
     SGDOptimizer as SkSGD,
 )
 
-from skrnn._optimizers import (
+from skrnn._nn._optimizers import (
     OPTIMIZERS,
     AdamOptimizer,
     SGDOptimizer,

@@ -16,9 +16,9 @@ from _gradcheck import make_batch, numerical_gradient
 from numpy.testing import assert_allclose, assert_array_equal
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from skrnn import RNNRegressor, _lstm
-from skrnn._overlap import helper_thread, submit
-from skrnn._rnn_base import _blas_limit
+from skrnn import RNNRegressor
+from skrnn._nn import _lstm
+from skrnn._nn._runtime import blas_limit, helper_thread, submit
 
 HELPER_PREFIX = "skrnn-helper"
 
@@ -100,7 +100,7 @@ def test_fit_uses_the_helper_only_when_two_threads_are_allowed(allowed, uses_hel
     with threadpool_limits(limits=allowed, user_api="blas"):
         if set(_blas_threads()) != {allowed}:
             pytest.skip(f"this BLAS cannot be set to {allowed} threads")
-        with _blas_limit():
+        with blas_limit():
             assert _blas_threads() and set(_blas_threads()) == {1}
             name = submit(_thread_name).result()
         assert set(_blas_threads()) == {allowed}  # the caller's setting is back

@@ -11,12 +11,12 @@ import pytest
 from _gradcheck import make_batch, numerical_gradient
 from numpy.testing import assert_allclose
 
-from skrnn import _elman
-from skrnn._activations import ACTIVATIONS
-from skrnn._recurrent import (
+from skrnn._nn import _elman
+from skrnn._nn._activations import ACTIVATIONS
+from skrnn._nn._optimizers import clip_grad_norm
+from skrnn._nn._stack import (
     CELLS,
     bptt_chunks,
-    clip_grad_norm,
     init_params,
     loss_and_grad,
     make_layout,

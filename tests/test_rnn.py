@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skrnn import RNNClassifier, RNNRegressor, SlidingWindow
-from skrnn._recurrent import CELLS
+from skrnn._nn._stack import CELLS
 
 ESTIMATORS = [RNNRegressor, RNNClassifier]
 QUIET = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -18,8 +18,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
-from skrnn._seq2seq import Seq2SeqRegressor
-from skrnn._seq2seq_kernel import init_params, loss_and_grad, make_layout, predict
+from skrnn._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
+from skrnn._rnn._seq2seq import Seq2SeqRegressor
 
 CELLS = ["elman", "gru", "lstm"]
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from skrnn._windowing import lag_matrix, running_counts, trainable_rows, window_view
+from skrnn._nn._cellmath import running_counts
+from skrnn._series._windowing import lag_matrix, trainable_rows, window_view
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(23, 3))

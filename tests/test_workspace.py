@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skrnn import _gru, _lstm
-from skrnn._workspace import POOL, BufferPool, Cache, design_matrix, input_gradient
+from skrnn._nn import _gru, _lstm
+from skrnn._nn._cellmath import design_matrix, input_gradient
+from skrnn._nn._workspace import POOL, BufferPool, Cache
 
 
 def test_take_reuses_a_given_back_buffer():

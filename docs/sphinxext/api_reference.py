@@ -11,7 +11,7 @@ At ``builder-inited`` (before Sphinx looks for source files) this extension
   ``api.rst`` includes, grouped into sections.
 
 A top-level name is placed in a section by the private module that defines
-it (``skrnn._fir`` -> "Series models"); a name from a module this table does
+it (``skrnn._series._fir`` -> "Series models"); a name from a module this table does
 not know lands in a section chosen by its kind, so nothing is ever left out.
 Files are rewritten only when their text changes, which keeps incremental
 builds incremental.
@@ -98,7 +98,7 @@ def _kind(obj):
 
 
 def _private_module(obj):
-    """``"_fir"`` for an object defined in ``skrnn._fir``."""
+    """``"_fir"`` for an object defined in ``skrnn._series._fir``."""
     module = getattr(obj, "__module__", "") or ""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[0] == PACKAGE else ""

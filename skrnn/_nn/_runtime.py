@@ -1,8 +1,14 @@
-"""A helper thread for the products that a backward pass's time loop does not wait for.
+"""The runtime of the kernels: one BLAS thread, and a helper thread.
+
+:func:`blas_limit` is what every ``fit``, ``predict`` and ``transform`` of
+skrnn runs inside. The rest of this module is the helper thread, for the
+products that a backward pass's time loop does not wait for.
+
+A helper thread for the products that a backward pass's time loop does not wait for.
 
 The time loop of a recurrent layer is sequential, and its per-step products
 are too small for a multi-threaded BLAS (see
-:data:`~skrnn._rnn_base.BLAS_THREADS`). The weight-gradient product of a
+:data:`BLAS_THREADS`). The weight-gradient product of a
 backward pass is large, but it is off the loop's path: the part for the steps
 the loop has finished can run while the loop goes on to earlier steps. On W2
 of ``benchmarks/bench_rnn_gated.py`` that product is about a sixth of an LSTM
@@ -22,7 +28,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-__all__ = ["helper_thread", "submit"]
+from threadpoolctl import ThreadpoolController
+
+__all__ = ["BLAS_THREADS", "blas_limit", "helper_thread", "submit"]
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -76,3 +84,30 @@ def submit(fn, *args):
             _executor = ThreadPoolExecutor(1, thread_name_prefix="skrnn-helper")
         executor = _executor
     return executor.submit(fn, *args)
+
+
+#: BLAS threads inside fit and predict. The per-step products of a recurrent
+#: network are tiny (a batch of states times a square matrix); on the 2-core
+#: machine benchmarks/bench_rnn.py measures W1 (batches of 64 states, 64
+#: units) about 15x slower with 2 OpenBLAS threads than with 1, and W3 (one
+#: state of 32 units) no faster, so the loop runs single-threaded. The user's
+#: global setting is restored on exit. When that setting allows two threads or
+#: more, the backward passes may also hand their weight-gradient products to
+#: one helper thread (:func:`submit`): at most two busy threads, and
+#: one under ``threadpool_limits(1)`` or in joblib's and dask's workers.
+BLAS_THREADS = 1
+
+_controller = None
+
+
+@contextmanager
+def blas_limit():
+    """One BLAS thread in this block; the helper thread if the caller allowed two."""
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    blas = _controller.select(user_api="blas").lib_controllers
+    allowed = min((lib.num_threads for lib in blas), default=1)
+    with _controller.limit(limits=BLAS_THREADS, user_api="blas"):
+        with helper_thread(allowed >= 2):
+            yield

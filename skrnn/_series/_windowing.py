@@ -14,7 +14,6 @@ __all__ = [
     "lag_matrix",
     "window_view",
     "trainable_rows",
-    "running_counts",
 ]
 
 PADDINGS = ("edge", "zero")
@@ -87,7 +86,7 @@ def lag_matrix(X, n_lags, *, delay=0, starts=None, padding="edge"):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._windowing import lag_matrix
+    >>> from skrnn._series._windowing import lag_matrix
     >>> lag_matrix(np.arange(4.0)[:, None], np.array([2]))
     array([[0., 0., 0.],
            [1., 0., 0.],
@@ -154,7 +153,7 @@ def window_view(X, width, *, starts=None, padding="edge"):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._windowing import window_view
+    >>> from skrnn._series._windowing import window_view
     >>> window_view(np.arange(3.0)[:, None], 2)[:, :, 0]
     array([[0., 0.],
            [0., 1.],
@@ -175,7 +174,7 @@ def trainable_rows(starts, n_history):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._windowing import trainable_rows
+    >>> from skrnn._series._windowing import trainable_rows
     >>> trainable_rows(np.array([0, 3, 6]), 1)
     array([1, 2, 4, 5])
     """
@@ -186,20 +185,3 @@ def trainable_rows(starts, n_history):
     return np.repeat(first - np.cumsum(np.r_[0, keep[:-1]]), keep) + np.arange(
         keep.sum()
     )
-
-
-def running_counts(lengths, n_steps):
-    """Number of sequences still running at each of ``n_steps`` steps.
-
-    ``lengths`` must be sorted in non-increasing order, so the sequences
-    running at step ``t`` are the first ``counts[t]`` ones.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skrnn._windowing import running_counts
-    >>> running_counts(np.array([4, 2, 2, 1]), 5)
-    [4, 3, 1, 1, 0]
-    """
-    lengths = np.asarray(lengths)
-    return np.searchsorted(-lengths, -np.arange(n_steps), side="left").tolist()

@@ -15,7 +15,13 @@ from math import sqrt
 import numpy as np
 import scipy.optimize
 
-__all__ = ["SGDOptimizer", "AdamOptimizer", "OPTIMIZERS", "minimize_lbfgs"]
+__all__ = [
+    "SGDOptimizer",
+    "AdamOptimizer",
+    "OPTIMIZERS",
+    "minimize_lbfgs",
+    "clip_grad_norm",
+]
 
 
 class BaseOptimizer:
@@ -244,3 +250,23 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
         callback=scipy_callback,
         options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
     )
+
+
+def clip_grad_norm(grad, max_norm):
+    """Scale ``grad`` in place so that its Euclidean norm is at most ``max_norm``.
+
+    Returns the norm before clipping. A gradient whose squared norm overflows
+    (but whose entries are finite) is first scaled by its largest entry.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        norm = sqrt(float(np.dot(grad, grad)))
+    if not np.isfinite(norm):
+        top = float(np.max(np.abs(grad)))
+        if not np.isfinite(top) or top == 0:
+            return norm
+        grad /= top
+        norm = top * sqrt(float(np.dot(grad, grad)))
+        grad *= top
+    if max_norm is not None and norm > max_norm:
+        grad *= max_norm / norm
+    return norm

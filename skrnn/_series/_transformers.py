@@ -7,8 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ._data import check_series
-from ._series_base import resolve_lags
+from .._data import check_series
+from ._base import resolve_lags
 from ._windowing import PADDINGS, lag_matrix, window_view
 
 __all__ = ["LagFeatures", "SlidingWindow", "sliding_windows"]

@@ -40,8 +40,8 @@ from collections import deque
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._activations import ACTIVATIONS
-from ._windowing import running_counts
+from .._nn._activations import ACTIVATIONS
+from .._nn._cellmath import running_counts
 
 __all__ = [
     "feedback_index",
@@ -64,7 +64,7 @@ def feedback_index(n_output_lags):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_sim import feedback_index
+    >>> from skrnn._series._simulate import feedback_index
     >>> feedback_index(np.array([2, 1]))
     array([2, 0, 3])
     """
@@ -100,7 +100,7 @@ def series_layout(starts):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_sim import series_layout
+    >>> from skrnn._series._simulate import series_layout
     >>> perm, lengths, index = series_layout(np.array([0, 2, 5]))
     >>> perm, lengths, index
     (array([1, 0]), array([3, 2]), array([1, 3, 0, 2, 4]))
@@ -196,7 +196,7 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_sim import simulate_network
+    >>> from skrnn._series._simulate import simulate_network
     >>> # y_t = 0.5 y_{t-1} + x_t, from y_{-1} = 0
     >>> W, b = np.array([[1.0], [0.5]]), np.zeros(1)
     >>> Zx = np.ones((4, 1, 1))
@@ -269,7 +269,7 @@ def simulate_model(Zx, lengths, y0, predict, feedback):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_sim import simulate_model
+    >>> from skrnn._series._simulate import simulate_model
     >>> def f(Z):  # y_t = 0.5 y_{t-1} + x_t
     ...     return Z[:, 0] + 0.5 * Z[:, 1]
     >>> Y = simulate_model(np.ones((4, 1, 1)), np.array([4]),
@@ -329,7 +329,7 @@ def predict_steps_ahead(Zx, lengths, y_obs, y0, predict, feedback, k):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_sim import predict_steps_ahead
+    >>> from skrnn._series._simulate import predict_steps_ahead
     >>> def f(Z):  # y_t = 0.5 y_{t-1} + x_t
     ...     return Z[:, 0] + 0.5 * Z[:, 1]
     >>> y = np.array([1.0, 0.0, 0.0, 0.0]).reshape(4, 1, 1)

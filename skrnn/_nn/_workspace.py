@@ -14,9 +14,6 @@ buffers a forward pass keeps in its cache when the cache is freed
 (:meth:`hold`). Nothing a cell returns to its caller (outputs, states,
 gradients) is a view of a pooled buffer.
 
-The design matrix ``[h_{t-1} | x_t | 1]`` of the GRU's backward pass (the
-LSTM's forward pass builds its own, see :mod:`skrnn._lstm`) and the input
-gradient shared by the gated cells' backward passes live here too.
 """
 
 import threading
@@ -25,7 +22,7 @@ from math import prod
 
 import numpy as np
 
-__all__ = ["BufferPool", "POOL", "Cache", "design_matrix", "input_gradient"]
+__all__ = ["BufferPool", "POOL", "Cache"]
 
 
 class Cache(dict):
@@ -91,34 +88,3 @@ class BufferPool:
 #: what one layer's batch of 200 sequences x 100 steps x 64 units uses in
 #: float64) for the life of the process; ``POOL.clear()`` drops them.
 POOL = BufferPool(128 * 2**20)
-
-
-def design_matrix(H_prev, X_tm):
-    """``[h_{t-1} | x_t | 1]`` of every step as one ``(T N, H + n_in + 1)`` matrix.
-
-    One product of its transpose with the gradient of a gate's pre-activations
-    gives that gate's recurrent weight, input weight and bias gradients in a
-    single pass over the (large) gradient buffer. The matrix comes from
-    :data:`POOL`: give it back when done.
-    """
-    T, N, H = H_prev.shape
-    n_in = X_tm.shape[2]
-    Z = POOL.take((T * N, H + n_in + 1), H_prev.dtype)
-    Z[:, :H] = H_prev.reshape(T * N, H)
-    Z[:, H:-1] = X_tm.reshape(T * N, n_in)
-    Z[:, -1] = 1
-    return Z
-
-
-def input_gradient(D, U_gates):
-    """``Σ_j D[j] @ U_gates[j].T``: the gradient reaching the inputs (a new array).
-
-    ``D`` is ``(n_gates, T N, H)``, ``U_gates`` ``(n_gates, n_in, H)``.
-    """
-    dX = np.matmul(D[0], U_gates[0].T)
-    tmp = POOL.take(dX.shape, dX.dtype)
-    for j in range(1, len(D)):
-        np.matmul(D[j], U_gates[j].T, out=tmp)
-        dX += tmp
-    POOL.give(tmp)
-    return dX

@@ -18,7 +18,7 @@ direction at step 0, its second half the backward direction at each
 sequence's last step.
 
 :class:`Bidirectional` wraps a cell module and offers the cell interface
-documented in :mod:`skrnn._elman`, so :mod:`skrnn._recurrent` stacks it like
+documented in :mod:`skrnn._nn._elman`, so :mod:`skrnn._nn._stack` stacks it like
 any cell. Truncated backpropagation through time has no meaning here (the
 backward direction needs the whole sequence) and is refused upstream.
 """

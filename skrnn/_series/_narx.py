@@ -23,9 +23,18 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._activations import ACTIVATIONS
-from ._data import check_series
-from ._narx_closed_loop import (
+from .._data import check_series
+from .._data._time_index import (
+    advance,
+    check_follows,
+    continue_index,
+    index_names,
+    time_info,
+)
+from .._nn._activations import ACTIVATIONS
+from .._nn._runtime import blas_limit
+from ._base import default_regressor, resolve_lags
+from ._closed_loop import (
     SOLVERS,
     make_network,
     pack,
@@ -33,7 +42,7 @@ from ._narx_closed_loop import (
     train_closed_loop,
     unpack,
 )
-from ._narx_sim import (
+from ._simulate import (
     feedback_index,
     from_time_major,
     predict_steps_ahead,
@@ -41,15 +50,6 @@ from ._narx_sim import (
     simulate_model,
     simulate_network,
     to_time_major,
-)
-from ._rnn_base import _blas_limit
-from ._series_base import default_regressor, resolve_lags
-from ._time_index import (
-    advance,
-    check_follows,
-    continue_index,
-    index_names,
-    time_info,
 )
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
@@ -519,7 +519,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             else:  # too few rows to judge by: train on them all
                 held[:] = 0
         train = series_segments(Zx, data.y, data.starts, history, end - held, M)
-        with _blas_limit():
+        with blas_limit():
             theta, record, converged = train_closed_loop(
                 pack(weights),
                 net,

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._plotting import _validate_style_kwargs
 
-from ._data import check_series
-from ._diagnostics import (
+from .._data import check_series
+from ._analysis import (
     _as_float,
     _check_int,
     _predict,

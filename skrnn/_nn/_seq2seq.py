@@ -1,7 +1,7 @@
 """The encoder–decoder kernel: loss, gradient and free-running decoding.
 
 With row vectors and a cell from :data:`~skrnn._recurrent.CELLS` (the cell
-interface is documented in :mod:`skrnn._elman`)::
+interface is documented in :mod:`skrnn._nn._elman`)::
 
     encoder   e^l_t = cell(e^{l-1}_t, e^l_{t-1}),   e^0_t = x_t,   t < T_i
     decoder   d^l_s = cell(d^{l-1}_s, d^l_{s-1}),   d^0_s = u_s,   s < S_i
@@ -39,8 +39,8 @@ from math import prod
 import numpy as np
 
 from ._activations import LOSS_FUNCTIONS
-from ._elman import glorot_uniform
-from ._recurrent import CELLS, Layout, _cell, _length_order, unpack
+from ._cellmath import glorot_uniform
+from ._stack import CELLS, Layout, _cell, _length_order, unpack
 
 __all__ = [
     "Seq2SeqLayout",

@@ -22,7 +22,7 @@ The gates are stacked in the columns ``[i | f | g | o]``: ``U`` is
 ``bias_ih_l{k} + bias_hh_l{k}``, so one is kept. The forget-gate bias starts
 at 1 (Jozefowicz et al., 2015). The state is ``(h, c)``.
 
-The interface is the one documented in :mod:`skrnn._elman`. Each step is
+The interface is the one documented in :mod:`skrnn._nn._elman`. Each step is
 one (batched) product: the step's rows ``[h_{t-1} | x_t | 1]`` times the
 stacked weights ``[W; U; b]`` give the four gates' pre-activations, so the
 input projection and the bias ride in the recurrent product (on W2 of
@@ -68,9 +68,9 @@ segments of steps with the same number of running sequences
 import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
-from ._elman import active_counts, glorot_uniform, orthogonal
-from ._overlap import submit
-from ._workspace import POOL, Cache, input_gradient
+from ._cellmath import active_counts, glorot_uniform, input_gradient, orthogonal
+from ._runtime import submit
+from ._workspace import POOL, Cache
 
 __all__ = [
     "STATE_NAMES",
@@ -95,7 +95,7 @@ _BLOCK = 8
 
 #: The weight-gradient product is split in parts of about an eighth of the
 #: steps, each of at least this many rows (steps x sequences), so that a part
-#: is worth handing to the helper thread (:mod:`skrnn._overlap`).
+#: is worth handing to the helper thread (:mod:`skrnn._nn._runtime`).
 _PARTS = 8
 _PART_ROWS = 512
 
@@ -111,7 +111,7 @@ def _gate_major(M, n_hidden):
 def _segments(counts, N, T, block):
     """Runs ``(t0, t1, k)`` of at most ``block`` steps with ``k`` sequences running.
 
-    ``counts`` is from :func:`~skrnn._elman.active_counts` (None: all ``N``
+    ``counts`` is from :func:`~skrnn._nn._cellmath.active_counts` (None: all ``N``
     run at every step). Within a run the time loops index nothing but time.
     """
     starts = set(range(0, T, block))

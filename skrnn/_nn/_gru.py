@@ -21,7 +21,7 @@ side), because ``b'_n`` sits inside the reset gate's product. They are
 PyTorch's ``weight_ih_l{k}.T``, ``weight_hh_l{k}.T``, ``bias_ih_l{k}`` and
 ``bias_hh_l{k}``, so weights can be copied either way.
 
-The interface is the one documented in :mod:`skrnn._elman`. The input
+The interface is the one documented in :mod:`skrnn._nn._elman`. The input
 projection of every gate and step is one matrix product before the time loop
 (``b`` and the r, z part of ``b_rec`` folded in); each step makes one
 (batched) product ``h_{t-1} W`` for the three gates; after the loop one
@@ -42,8 +42,14 @@ sequences are running at step ``t`` and the others hold their state.
 import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
-from ._elman import active_counts, glorot_uniform, orthogonal
-from ._workspace import POOL, Cache, design_matrix, input_gradient
+from ._cellmath import (
+    active_counts,
+    design_matrix,
+    glorot_uniform,
+    input_gradient,
+    orthogonal,
+)
+from ._workspace import POOL, Cache
 
 __all__ = [
     "STATE_NAMES",

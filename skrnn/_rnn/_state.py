@@ -25,9 +25,9 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import check_sequences
-from ._recurrent import CELLS, hidden_states
-from ._rnn_base import _blas_limit
+from .._data import check_sequences
+from .._nn._runtime import blas_limit
+from .._nn._stack import CELLS, hidden_states
 
 __all__ = ["RecurrentStateMixin"]
 
@@ -216,7 +216,7 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         state0 = None
         if initial_state is not None:
             state0 = self._check_initial_state(initial_state, batch.n_sequences, dtype)
-        with _blas_limit():
+        with blas_limit():
             H, state = hidden_states(
                 self._theta.astype(dtype, copy=False),
                 self._layout,

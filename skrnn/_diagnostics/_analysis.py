@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import r2_score
 
+from .._data import check_series
 from ._correlation import autocorrelation, band, cross_correlation
-from ._data import check_series
 
 __all__ = [
     "Correlation",

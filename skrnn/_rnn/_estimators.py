@@ -12,9 +12,9 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._data import check_sequence_weights, check_sequences
-from ._rnn_base import BaseRNN
-from ._rnn_state import RecurrentStateMixin
+from .._data import check_sequence_weights, check_sequences
+from ._base import BaseRNN
+from ._state import RecurrentStateMixin
 
 __all__ = ["RNNRegressor", "RNNClassifier"]
 

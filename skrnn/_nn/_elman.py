@@ -6,7 +6,7 @@ with row vectors, so ``U`` is ``(n_in, n_hidden)``, ``W`` is
 ``(n_hidden, n_hidden)`` and ``b`` is ``(n_hidden,)``.
 
 Every cell module (``_elman``, and the gated cells that follow it) offers the
-same interface, which :mod:`skrnn._recurrent` drives through its ``CELLS``
+same interface, which :mod:`skrnn._nn._stack` drives through its ``CELLS``
 table:
 
 ``STATE_NAMES``
@@ -41,7 +41,7 @@ buffers.
 import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
-from ._windowing import running_counts
+from ._cellmath import active_counts, glorot_uniform, orthogonal
 
 __all__ = [
     "STATE_NAMES",
@@ -51,47 +51,11 @@ __all__ = [
     "init_layer",
     "forward",
     "backward",
-    "glorot_uniform",
-    "orthogonal",
-    "active_counts",
 ]
 
 STATE_NAMES = ("h",)
 WEIGHT_NAMES = ("U", "W")
 BIAS_NAMES = ("b",)
-
-
-# --------------------------------------------------------------------------
-# Helpers shared with the other cells
-# --------------------------------------------------------------------------
-
-
-def glorot_uniform(n_in, n_out, rng, dtype=np.float64):
-    """Glorot (Xavier) uniform matrix ``(n_in, n_out)``: U(±√(6/(n_in+n_out)))."""
-    bound = np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False)
-
-
-def orthogonal(n_rows, n_cols, rng, dtype=np.float64):
-    """A random matrix with orthonormal rows or columns (Saxe et al., 2014)."""
-    a = rng.standard_normal((max(n_rows, n_cols), min(n_rows, n_cols)))
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))  # uniform over the orthogonal group
-    if n_rows < n_cols:
-        q = q.T
-    return np.ascontiguousarray(q, dtype=dtype)
-
-
-def active_counts(lengths, T):
-    """Number of sequences still running at each step, or None if all are.
-
-    ``lengths`` must be sorted in non-increasing order, so the running
-    sequences at step ``t`` are the first ``counts[t]`` ones.
-    """
-    n = len(lengths)
-    if n == 0 or lengths[n - 1] >= T:
-        return None
-    return running_counts(lengths, T)
 
 
 # --------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import check_series
-from ._series_base import default_regressor, resolve_lags
+from .._data import check_series
+from ._base import default_regressor, resolve_lags
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
 __all__ = ["FIRRegressor"]

@@ -4,14 +4,13 @@ One ``_fit(X, y, sample_weight, incremental)`` serves ``fit`` and
 ``partial_fit``: validate at the door (:func:`~skrnn._data.check_sequences`),
 encode the targets (the subclass's job), then run the stochastic solvers over
 mini-batches of sequences -- chunk by chunk with truncated BPTT -- or L-BFGS
-on the whole batch. The kernels live in :mod:`skrnn._recurrent`, the
-optimizers in :mod:`skrnn._optimizers`.
+on the whole batch. The kernels live in :mod:`skrnn._nn._stack`, the
+optimizers in :mod:`skrnn._nn._optimizers`.
 """
 
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -22,16 +21,14 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import ThreadpoolController
 
-from ._activations import ACTIVATIONS, OUTPUT_OF_LOSS
-from ._data import check_sequence_weights, check_sequences
-from ._optimizers import OPTIMIZERS, minimize_lbfgs
-from ._overlap import helper_thread
-from ._recurrent import (
+from .._data import check_sequence_weights, check_sequences
+from .._nn._activations import ACTIVATIONS, OUTPUT_OF_LOSS
+from .._nn._optimizers import OPTIMIZERS, clip_grad_norm, minimize_lbfgs
+from .._nn._runtime import blas_limit
+from .._nn._stack import (
     CELLS,
     bptt_chunks,
-    clip_grad_norm,
     init_params,
     loss_and_grad,
     make_layout,
@@ -42,31 +39,6 @@ from ._recurrent import (
 __all__ = ["BaseRNN"]
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-
-#: BLAS threads inside fit and predict. The per-step products of a recurrent
-#: network are tiny (a batch of states times a square matrix); on the 2-core
-#: machine benchmarks/bench_rnn.py measures W1 (batches of 64 states, 64
-#: units) about 15x slower with 2 OpenBLAS threads than with 1, and W3 (one
-#: state of 32 units) no faster, so the loop runs single-threaded. The user's
-#: global setting is restored on exit. When that setting allows two threads or
-#: more, the backward passes may also hand their weight-gradient products to
-#: one helper thread (:mod:`skrnn._overlap`): at most two busy threads, and
-#: one under ``threadpool_limits(1)`` or in joblib's and dask's workers.
-BLAS_THREADS = 1
-
-_controller = None
-
-
-@contextmanager
-def _blas_limit():
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    blas = _controller.select(user_api="blas").lib_controllers
-    allowed = min((lib.num_threads for lib in blas), default=1)
-    with _controller.limit(limits=BLAS_THREADS, user_api="blas"):
-        with helper_thread(allowed >= 2):
-            yield
 
 
 class BaseRNN(BaseEstimator, metaclass=ABCMeta):
@@ -318,7 +290,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X_tm = batch.X.astype(self._theta.dtype, copy=False)
         Y = Y.astype(self._theta.dtype, copy=False)
         weights = weights.astype(self._theta.dtype, copy=False)
-        with _blas_limit():
+        with blas_limit():
             if self.solver == "lbfgs":
                 self._fit_lbfgs(X_tm, batch.lengths, Y, weights, loss)
             else:
@@ -581,7 +553,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         with ``return_state`` the final state of every layer comes too.
         """
         dtype = np.result_type(X_tm.dtype, self._theta.dtype)
-        with _blas_limit():
+        with blas_limit():
             return predict(
                 self._theta.astype(dtype, copy=False),
                 self._layout,

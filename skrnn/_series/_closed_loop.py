@@ -1,7 +1,7 @@
 """Closed-loop (simulation-error) training of a NARX network: BPTT through the loop.
 
 Plain numpy/scipy functions, no estimators. The model is the one-step map of
-:mod:`skrnn._narx_sim`,
+:mod:`skrnn._series._simulate`,
 
     ŷ_t = f(z_t, w_t),    w_t = (ŷ_{t-1}, ..., ŷ_{t-M}),
 
@@ -17,11 +17,11 @@ N the number of simulated steps of all series. Its gradient is
 backpropagation through time through the output feedback: ŷ_t reaches the
 loss directly and through the M later steps it is fed back into.
 
-Layouts follow :mod:`skrnn._narx_sim` (time-major ``(T, S, ...)`` buffers,
+Layouts follow :mod:`skrnn._series._simulate` (time-major ``(T, S, ...)`` buffers,
 series longest first so that the series still running at step t are a prefix
 ``[:S_t]``). All parameters live in one flat vector ``theta`` (every layer's
 weights, then every bias, so the L2 penalty is one slice), the vector the
-optimizers of :mod:`skrnn._optimizers` update.
+optimizers of :mod:`skrnn._nn._optimizers` update.
 
 With ``bptt_steps=k`` (truncation) the series run in consecutive chunks of k
 steps: the state, the last M predictions, flows forward from one chunk to the
@@ -33,15 +33,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, DERIVATIVES
-from ._narx_sim import (
+from .._nn._activations import ACTIVATIONS, DERIVATIVES
+from .._nn._cellmath import running_counts
+from .._nn._optimizers import AdamOptimizer, clip_grad_norm, minimize_lbfgs
+from ._simulate import (
     _windows,
     series_layout,
     to_time_major,
 )
-from ._optimizers import AdamOptimizer, minimize_lbfgs
-from ._recurrent import clip_grad_norm
-from ._windowing import running_counts
 
 __all__ = [
     "LoopNetwork",
@@ -165,7 +164,7 @@ def series_segments(Zx, Y, starts, first, stop, n_output_lags):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_closed_loop import series_segments
+    >>> from skrnn._series._closed_loop import series_segments
     >>> y = np.arange(7.0).reshape(-1, 1)  # series [0, 1, 2] and [3 ... 6]
     >>> _, lengths, Y, y0 = series_segments(np.empty((7, 0)), y, [0, 3, 7],
     ...                                     [1, 1], [3, 4], 1)
@@ -414,7 +413,7 @@ def loss_and_grad(theta, net, Zx, lengths, Y, y0, *, alpha=0.0, grad=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._narx_closed_loop import loss_and_grad, make_network, pack
+    >>> from skrnn._series._closed_loop import loss_and_grad, make_network, pack
     >>> # y_t = a y_{t-1} + x_t, one layer (a linear model), from y_{-1} = 0
     >>> weights = [(np.array([[1.0], [0.5]]), np.zeros(1))]
     >>> net = make_network(weights, "identity", n_x=1, feedback=[0],

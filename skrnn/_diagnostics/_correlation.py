@@ -100,7 +100,7 @@ def autocorrelation(e, max_lag, starts=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._correlation import autocorrelation
+    >>> from skrnn._diagnostics._correlation import autocorrelation
     >>> autocorrelation(np.array([[1.0], [-1.0], [1.0], [-1.0]]), 2).ravel()
     array([ 1.  , -0.75,  0.5 ])
     """
@@ -143,7 +143,7 @@ def cross_correlation(u, e, max_lag, starts=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrnn._correlation import cross_correlation
+    >>> from skrnn._diagnostics._correlation import cross_correlation
     >>> u = np.random.default_rng(0).normal(size=(200, 1))
     >>> e = np.r_[np.zeros(2), u[:-2, 0]][:, None]  # e_t = u_{t-2}
     >>> r = cross_correlation(u, e, 3)[:, 0, 0]
@@ -176,7 +176,7 @@ def band(n_samples, confidence=0.95):
 
     Examples
     --------
-    >>> from skrnn._correlation import band
+    >>> from skrnn._diagnostics._correlation import band
     >>> round(band(400), 4)
     0.098
     """

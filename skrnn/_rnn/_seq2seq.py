@@ -3,7 +3,7 @@
 :class:`Seq2SeqRegressor` reuses the training machinery of
 :class:`~skrnn._rnn_base.BaseRNN` -- parameter vocabulary, the stochastic
 solvers' epoch loop, early stopping, ``warm_start``, ``partial_fit`` -- and
-swaps in the encoder–decoder kernel of :mod:`skrnn._seq2seq_kernel` through
+swaps in the encoder–decoder kernel of :mod:`skrnn._nn._seq2seq` through
 the base class's per-batch methods (``_chunks``, ``_take``, ``_outputs``).
 """
 
@@ -19,11 +19,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
-from ._data import check_sequence_weights, check_sequences
-from ._optimizers import minimize_lbfgs
-from ._recurrent import unpack
-from ._rnn_base import BaseRNN, _blas_limit
-from ._seq2seq_kernel import init_params, loss_and_grad, make_layout, predict
+from .._data import check_sequence_weights, check_sequences
+from .._nn._optimizers import minimize_lbfgs
+from .._nn._runtime import blas_limit
+from .._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
+from .._nn._stack import unpack
+from ._base import BaseRNN
 
 __all__ = ["Seq2SeqRegressor"]
 
@@ -510,7 +511,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
         X_tm = batch.X.astype(dtype, copy=False)
         Y = Y.astype(dtype, copy=False)
         weights = weights.astype(dtype, copy=False)
-        with _blas_limit():
+        with blas_limit():
             if self.solver == "lbfgs":
                 self._fit_lbfgs(X_tm, batch.lengths, Y, weights, loss)
             else:
@@ -659,7 +660,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
     def _outputs(self, X_tm, lengths, n_steps=None):
         """Free-running outputs ``(n_steps, N, n_outputs)`` (trusted input)."""
         dtype = np.result_type(X_tm.dtype, self._theta.dtype)
-        with _blas_limit():
+        with blas_limit():
             return predict(
                 self._theta.astype(dtype, copy=False),
                 self._layout,

@@ -25,14 +25,14 @@ This module imports numpy only; it knows nothing of scikit-learn.
 """
 
 from dataclasses import dataclass
-from math import prod, sqrt
+from math import prod
 
 import numpy as np
 
 from . import _elman, _gru, _lstm
 from ._activations import LOSS_FUNCTIONS, OUTPUT_ACTIVATIONS
 from ._bidirectional import Bidirectional
-from ._elman import glorot_uniform
+from ._cellmath import glorot_uniform
 
 __all__ = [
     "CELLS",
@@ -44,7 +44,6 @@ __all__ = [
     "loss_and_grad",
     "predict",
     "hidden_states",
-    "clip_grad_norm",
 ]
 
 #: Cell modules by name; each offers the interface documented in ``_elman``.
@@ -75,7 +74,7 @@ class Layout:
         Length of ``theta``.
     bidirectional : bool
         Whether every layer runs forward and backward in time
-        (:mod:`skrnn._bidirectional`).
+        (:mod:`skrnn._nn._bidirectional`).
     """
 
     cell: str
@@ -180,26 +179,6 @@ def init_params(layout, rng, dtype=np.float64):
     output["coef"][...] = glorot_uniform(n_in, layout.n_outputs, rng, dtype)
     output["intercept"][...] = 0
     return theta
-
-
-def clip_grad_norm(grad, max_norm):
-    """Scale ``grad`` in place so that its Euclidean norm is at most ``max_norm``.
-
-    Returns the norm before clipping. A gradient whose squared norm overflows
-    (but whose entries are finite) is first scaled by its largest entry.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        norm = sqrt(float(np.dot(grad, grad)))
-    if not np.isfinite(norm):
-        top = float(np.max(np.abs(grad)))
-        if not np.isfinite(top) or top == 0:
-            return norm
-        grad /= top
-        norm = top * sqrt(float(np.dot(grad, grad)))
-        grad *= top
-    if max_norm is not None and norm > max_norm:
-        grad *= max_norm / norm
-    return norm
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,5 @@
+"""The series family: windowing, the transformers, FIR and NARX.
+
+Rows are consecutive time steps of one series (or a panel of series).
+Imports :mod:`skrnn._nn` and :mod:`skrnn._data`, never another family.
+"""
