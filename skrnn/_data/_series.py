@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import _num_samples, check_array, validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from ._common import (
     _check_time_order,
@@ -13,6 +13,7 @@ from ._common import (
     _name,
     _numeric,
 )
+from ._sklearn_compat import _num_samples
 
 __all__ = ["SeriesData", "check_series"]
 

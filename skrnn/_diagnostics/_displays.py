@@ -7,9 +7,9 @@ to get it.
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._plotting import _validate_style_kwargs
 
 from .._data import check_series
+from .._data._sklearn_compat import _validate_style_kwargs
 from ._analysis import (
     _as_float,
     _check_int,

@@ -18,11 +18,15 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_sequence_weights, check_sequences
+from .._data._sklearn_compat import (
+    Interval,
+    Options,
+    StrOptions,
+    _check_optimize_result,
+)
 from .._nn._activations import ACTIVATIONS, OUTPUT_OF_LOSS
 from .._nn._optimizers import OPTIMIZERS, clip_grad_norm, minimize_lbfgs
 from .._nn._runtime import blas_limit

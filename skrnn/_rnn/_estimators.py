@@ -1,9 +1,8 @@
 """The state-space model: recurrent networks trained by backpropagation in time."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -13,6 +12,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._data import check_sequence_weights, check_sequences
+from .._data._sklearn_compat import StrOptions, _fit_context
 from ._base import BaseRNN
 from ._state import RecurrentStateMixin
 

@@ -12,14 +12,14 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.optimize import _check_optimize_result
-from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data import check_sequence_weights, check_sequences
+from .._data._sklearn_compat import _check_optimize_result, _fit_context, _num_samples
 from .._nn._optimizers import minimize_lbfgs
 from .._nn._runtime import blas_limit
 from .._nn._seq2seq import init_params, loss_and_grad, make_layout, predict

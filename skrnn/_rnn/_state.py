@@ -22,10 +22,10 @@ user's state and puts the results in the form of the input.
 import numpy as np
 import pandas as pd
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_sequences
+from .._data._sklearn_compat import _get_output_config
 from .._nn._runtime import blas_limit
 from .._nn._stack import CELLS, hidden_states
 

@@ -2,11 +2,11 @@
 
 from numbers import Integral
 
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series
+from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ._base import default_regressor, resolve_lags
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 

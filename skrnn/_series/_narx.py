@@ -5,25 +5,24 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import (
-    BaseEstimator,
-    RegressorMixin,
-    _fit_context,
-    clone,
-    is_regressor,
-)
+from sklearn.base import BaseEstimator, RegressorMixin, clone, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDRegressor
-from sklearn.linear_model._base import LinearModel
 from sklearn.metrics import r2_score
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series
+from .._data._sklearn_compat import (
+    HasMethods,
+    Interval,
+    LinearModel,
+    StrOptions,
+    _fit_context,
+)
 from .._data._time_index import (
     advance,
     check_follows,
