@@ -4,45 +4,33 @@ One ``_fit(X, y, sample_weight, incremental)`` serves ``fit`` and
 ``partial_fit``: validate at the door (:func:`~skrnn._data.check_sequences`),
 encode the targets (the subclass's job), then run the stochastic solvers over
 mini-batches of sequences -- chunk by chunk with truncated BPTT -- or L-BFGS
-on the whole batch. The kernels live in :mod:`skrnn._nn._stack`, the
-optimizers in :mod:`skrnn._nn._optimizers`.
+on the whole batch. The kernels live in :mod:`skrnn._nn._stack`; the
+training itself is the one trainer's (:mod:`skrnn._rnn._fitting`,
+:mod:`skrnn._nn._training`).
 """
 
-import time
-import warnings
 from abc import ABCMeta, abstractmethod
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_sequence_weights, check_sequences
-from .._data._sklearn_compat import (
-    Interval,
-    Options,
-    StrOptions,
-    _check_optimize_result,
-)
+from .._data._sklearn_compat import Interval, StrOptions
 from .._nn._activations import ACTIVATIONS, OUTPUT_OF_LOSS
-from .._nn._optimizers import OPTIMIZERS, clip_grad_norm, minimize_lbfgs
 from .._nn._runtime import blas_limit
-from .._nn._stack import (
-    CELLS,
-    bptt_chunks,
-    init_params,
-    loss_and_grad,
-    make_layout,
-    predict,
-    unpack,
+from .._nn._stack import bptt_chunks, init_params, make_layout, predict, unpack
+from ._fitting import (
+    SOLVER_CONSTRAINTS,
+    check_hidden_sizes,
+    check_solver,
+    fit_parameters,
+    start_record,
 )
 
 __all__ = ["BaseRNN"]
-
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
 class BaseRNN(BaseEstimator, metaclass=ABCMeta):
@@ -57,34 +45,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "activation": [StrOptions(set(ACTIVATIONS))],
         "return_sequences": ["boolean"],
         "bidirectional": ["boolean"],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        **SOLVER_CONSTRAINTS,
         "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -199,31 +160,12 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------
 
     def _check_solver(self):
-        if self.solver not in _STOCHASTIC_SOLVERS:
-            raise AttributeError(
-                "partial_fit is only available for stochastic optimizers "
-                f"('sgd', 'adam'); solver={self.solver!r} is not stochastic."
-            )
-        return True
+        return check_solver(self)
 
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if not sizes or any(
-            not isinstance(h, Integral) or isinstance(h, bool) or h < 1 for h in sizes
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be a positive int or a non-empty sequence "
-                f"of positive ints, got {self.hidden_layer_sizes!r}."
-            )
-        return tuple(int(h) for h in sizes)
+        return check_hidden_sizes(self.hidden_layer_sizes)
 
     def _check_architecture(self):
-        if self.cell not in CELLS:
-            raise ValueError(
-                f"cell={self.cell!r} is not implemented yet in this version of "
-                f"skrnn; available cells: {sorted(CELLS)}."
-            )
         if self.bidirectional and self.bptt_steps is not None:
             raise ValueError(
                 "bptt_steps cannot be used with bidirectional=True: the backward "
@@ -294,13 +236,22 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X_tm = batch.X.astype(self._theta.dtype, copy=False)
         Y = Y.astype(self._theta.dtype, copy=False)
         weights = weights.astype(self._theta.dtype, copy=False)
+        stratify = None
+        if is_classifier(self) and not self.return_sequences:
+            stratify = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
         with blas_limit():
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(X_tm, batch.lengths, Y, weights, loss)
-            else:
-                self._fit_stochastic(
-                    X_tm, batch.lengths, Y, weights, sample_only, loss, incremental, rng
-                )
+            fit_parameters(
+                self,
+                self._theta,
+                ((X_tm, Y, weights), (X_tm, Y, sample_only)),
+                batch.lengths,
+                take=self._take,
+                chunks=self._chunks,
+                score=self._validation_score,
+                incremental=incremental,
+                rng=rng,
+                stratify=stratify,
+            )
         if not np.isfinite(self._theta).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
@@ -318,21 +269,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.cell, batch.X.shape[2], hidden, self.n_outputs_, self.bidirectional
         )
         self._theta = init_params(self._layout, rng, batch.X.dtype)
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.loss_curve_ = []
-        self.loss_ = None
-        self._no_improvement_count = 0
-        if self.early_stopping and self.solver in _STOCHASTIC_SOLVERS:
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = np.inf
+        start_record(self)
 
-    def _chunks(self, X_tm, lengths, Y, weights, grad, bptt_steps):
+    def _chunks(self, batch, grad, whole):
+        """Loss and gradient of a mini-batch, chunk by chunk (truncated BPTT)."""
+        X_tm, lengths, Y, weights = batch
         return bptt_chunks(
             self._theta,
             self._layout,
@@ -344,9 +285,13 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             activation=self.activation,
             return_sequences=self.return_sequences,
             alpha=self.alpha,
-            bptt_steps=bptt_steps,
+            bptt_steps=None if whole else self.bptt_steps,
             grad=grad,
         )
+
+    def _validation_score(self, batch):
+        X_tm, lengths, Y, weights = batch
+        return self._score_outputs(self._outputs(X_tm, lengths), Y, weights)
 
     def _take(self, arrays, idx, lengths):
         """Rows ``idx`` (sorted longest first) of the per-sequence arrays."""
@@ -360,191 +305,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             Y_b = np.take(Y[:T], idx, axis=1)
             return X_b, lengths[idx], Y_b, np.take(weights[:T], idx, axis=1)
         return X_b, lengths[idx], Y[idx], weights[idx]
-
-    def _fit_stochastic(
-        self, X_tm, lengths, Y, weights, sample_only, loss, incremental, rng
-    ):
-        theta = self._theta
-        if not incremental or not hasattr(self, "_optimizer"):
-            options = {
-                "sgd": dict(
-                    lr_schedule=self.learning_rate,
-                    momentum=self.momentum,
-                    nesterov=self.nesterovs_momentum,
-                    power_t=self.power_t,
-                ),
-                "adam": dict(
-                    beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon
-                ),
-            }[self.solver]
-            self._optimizer = OPTIMIZERS[self.solver](
-                theta, self.learning_rate_init, **options
-            )
-            self._no_improvement_count = 0
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True.")
-        if self.early_stopping and self.validation_scores_ is None:
-            # a warm start switching from L-BFGS or from early_stopping=False
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        elif not self.early_stopping and self.best_loss_ is None:
-            self.validation_scores_ = self.best_validation_score_ = None
-            self.best_loss_ = np.inf
-
-        n = len(lengths)
-        train = np.arange(n)
-        val = None
-        if self.early_stopping:
-            stratify = None
-            if is_classifier(self) and not self.return_sequences:
-                stratify = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
-            train, val = train_test_split(
-                train,
-                test_size=self.validation_fraction,
-                random_state=rng,
-                stratify=stratify,
-            )
-            if len(val) < 2:
-                raise ValueError(
-                    "The validation set is too small. Increase 'validation_fraction' "
-                    "or the size of your dataset."
-                )
-            val_data = self._take((X_tm, Y, sample_only), val, lengths)
-            self._best_theta = theta.copy()
-        n_train = len(train)
-        if self.batch_size == "auto":
-            batch_size = min(200, n_train)
-        else:
-            if self.batch_size > n_train:
-                warnings.warn(
-                    "Got `batch_size` larger than the number of training "
-                    "sequences. It is going to be clipped.",
-                    stacklevel=3,
-                )
-            batch_size = min(self.batch_size, n_train)
-
-        grad = np.empty_like(theta)
-        arrays = (X_tm, Y, weights)
-        optimizer = self._optimizer
-        for _ in range(self.max_iter):
-            started = time.perf_counter()
-            order = rng.permutation(train) if self.shuffle else train
-            loss_sum = weight_sum = 0.0
-            for batch_slice in gen_batches(n_train, batch_size):
-                Xb, lb, Yb, Wb = self._take(arrays, order[batch_slice], lengths)
-                for value, total in self._chunks(Xb, lb, Yb, Wb, grad, self.bptt_steps):
-                    if self.max_grad_norm is not None:
-                        clip_grad_norm(grad, self.max_grad_norm)
-                    optimizer.update_params(theta, grad)
-                    loss_sum += value * total
-                    weight_sum += total
-            self.n_iter_ += 1
-            self.t_ += n_train
-            self.loss_ = loss_sum / weight_sum if weight_sum else 0.0
-            self.loss_curve_.append(self.loss_)
-            score = None
-            if val is not None:
-                Xv, lv, Yv, Wv = val_data
-                score = self._score_outputs(self._outputs(Xv, lv), Yv, Wv)
-            self._update_no_improvement_count(score)
-            if self.verbose:
-                message = f"Epoch {self.n_iter_}, loss = {self.loss_:.8f}"
-                if score is not None:
-                    message += f", validation score = {score:.6f}"
-                print(f"{message}, time = {time.perf_counter() - started:.3f}s")
-            optimizer.iteration_ends(self.t_)
-            if self._no_improvement_count > self.n_iter_no_change:
-                if val is not None:
-                    msg = (
-                        f"Validation score did not improve more than tol={self.tol:f}"
-                        f" for {self.n_iter_no_change} consecutive epochs."
-                    )
-                else:
-                    msg = (
-                        f"Training loss did not improve more than tol={self.tol:f}"
-                        f" for {self.n_iter_no_change} consecutive epochs."
-                    )
-                if optimizer.trigger_stopping(msg, self.verbose):
-                    break
-                self._no_improvement_count = 0
-            if incremental:
-                break
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                    stacklevel=3,
-                )
-        if val is not None:
-            theta[...] = self._best_theta
-
-    def _update_no_improvement_count(self, score):
-        if score is not None:
-            self.validation_scores_.append(score)
-            if not score >= self.best_validation_score_ + self.tol:  # NaN too
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_theta = self._theta.copy()
-        else:
-            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
-
-    def _fit_lbfgs(self, X_tm, lengths, Y, weights, loss):
-        theta = self._theta
-        everyone = np.arange(len(lengths))
-        X_tm, lengths, Y, weights = self._take((X_tm, Y, weights), everyone, lengths)
-        grad = np.empty_like(theta)
-        started = [time.perf_counter()]
-
-        def fun(x):
-            theta[...] = x
-            value, g = loss_and_grad(
-                theta,
-                self._layout,
-                X_tm,
-                lengths,
-                Y,
-                weights,
-                loss=self._loss,
-                activation=self.activation,
-                return_sequences=self.return_sequences,
-                alpha=self.alpha,
-                grad=grad,
-            )
-            return value, g.astype(np.float64)
-
-        def callback(result):
-            self.loss_curve_.append(float(result.fun))
-            if self.verbose:
-                now = time.perf_counter()
-                print(
-                    f"Iteration {len(self.loss_curve_)}, loss = {result.fun:.8f}, "
-                    f"time = {now - started[0]:.3f}s"
-                )
-                started[0] = now
-
-        result = minimize_lbfgs(
-            fun,
-            theta,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            callback=callback,
-        )
-        self.n_iter_ += _check_optimize_result("lbfgs", result, self.max_iter)
-        theta[...] = result.x
-        self.loss_ = float(result.fun)
-        known = [v for v in (self.best_loss_, self.loss_) if v is not None]
-        self.best_loss_ = min(known + self.loss_curve_)
 
     # ------------------------------------------------------------------
     # Prediction

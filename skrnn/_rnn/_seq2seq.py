@@ -1,10 +1,10 @@
 """The encoder–decoder: an input sequence mapped to an output sequence.
 
-:class:`Seq2SeqRegressor` reuses the training machinery of
-:class:`~skrnn._rnn_base.BaseRNN` -- parameter vocabulary, the stochastic
-solvers' epoch loop, early stopping, ``warm_start``, ``partial_fit`` -- and
-swaps in the encoder–decoder kernel of :mod:`skrnn._nn._seq2seq` through
-the base class's per-batch methods (``_chunks``, ``_take``, ``_outputs``).
+:class:`Seq2SeqRegressor` shares the recurrent estimators' solver
+parameters and their one trainer (:mod:`skrnn._rnn._fitting`) -- epoch
+loop, L-BFGS, early stopping, ``warm_start``, ``partial_fit`` -- and hands
+it the encoder–decoder kernel of :mod:`skrnn._nn._seq2seq` through three
+callables (``_take``, ``_chunks``, ``_validation_score``).
 """
 
 import re
@@ -19,12 +19,18 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._data import check_sequence_weights, check_sequences
-from .._data._sklearn_compat import _check_optimize_result, _fit_context, _num_samples
-from .._nn._optimizers import minimize_lbfgs
+from .._data._sklearn_compat import Interval, StrOptions, _fit_context, _num_samples
+from .._nn._activations import ACTIVATIONS
 from .._nn._runtime import blas_limit
 from .._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
 from .._nn._stack import unpack
-from ._base import BaseRNN
+from ._fitting import (
+    SOLVER_CONSTRAINTS,
+    check_hidden_sizes,
+    check_solver,
+    fit_parameters,
+    start_record,
+)
 
 __all__ = ["Seq2SeqRegressor"]
 
@@ -127,7 +133,7 @@ def _step_weights(lengths, sw, n_steps, dtype):
     return w
 
 
-class Seq2SeqRegressor(RegressorMixin, BaseRNN):
+class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     """Encoder–decoder recurrent network for sequence-to-sequence regression.
 
     An encoder network reads each input sequence; its final state starts a
@@ -324,18 +330,16 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
     """
 
     _parameter_constraints: dict = {
-        **{
-            name: rule
-            for name, rule in BaseRNN._parameter_constraints.items()
-            if name not in ("return_sequences", "bptt_steps")
-        },
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "cell": [StrOptions({"elman", "gru", "lstm"})],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "bidirectional": ["boolean"],
         "teacher_forcing": ["boolean"],
+        **SOLVER_CONSTRAINTS,
     }
-
-    # BaseRNN's epoch loop hands self.bptt_steps to _chunks. An encoder-decoder
-    # trains on whole sequences -- the state handed to the decoder has no
-    # meaningful truncation point -- so this is fixed, not a parameter.
-    bptt_steps = None
 
     def __init__(
         self,
@@ -368,8 +372,6 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
         max_fun=15000,
         max_grad_norm=5.0,
     ):
-        # not BaseRNN.__init__: it would also set return_sequences and
-        # bptt_steps, which are not parameters here
         self.hidden_layer_sizes = hidden_layer_sizes
         self.cell = cell
         self.activation = activation
@@ -439,12 +441,11 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
         return self._theta[lo:hi]
 
     # ------------------------------------------------------------------
-    # Fitting: BaseRNN's loop, this model's batches
+    # Fitting: the one trainer, this model's batches
     # ------------------------------------------------------------------
 
-    def _encode_targets(self, batch, first_pass, incremental):
-        """The output sequences, already time-major ``(S, N, n_outputs)``."""
-        return batch.y, "squared_error", None
+    def _check_solver(self):
+        return check_solver(self)
 
     def _score_outputs(self, P, Y, weights):
         """R² of free-running outputs over every valid output step."""
@@ -473,12 +474,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
         return batch, lengths, form
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
-        hidden = self._hidden_sizes()
+        hidden = check_hidden_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "_theta") or (
             not self.warm_start and not incremental
         )
         batch, out_lengths, form = self._validate(X, y, reset=first_pass)
-        Y, loss, _ = self._encode_targets(batch, first_pass, incremental)
+        Y = batch.y
         sw = check_sequence_weights(sample_weight, batch)
         weights = _step_weights(out_lengths, sw, Y.shape[0], batch.X.dtype)
         if not weights.sum() > 0:
@@ -488,7 +489,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
             )
         rng = check_random_state(self.random_state)
         if first_pass:
-            self._initialize(batch, Y, loss, hidden, rng)
+            self.n_outputs_ = Y.shape[-1]
+            self.n_layers_ = len(hidden)
+            self.out_activation_ = "identity"
+            self._layout = make_layout(
+                self.cell, batch.X.shape[2], hidden, self.n_outputs_, self.bidirectional
+            )
+            self._theta = init_params(self._layout, rng, batch.X.dtype)
+            start_record(self)
             self._y_form = form
             self.n_steps_ = int(out_lengths.max())
         else:
@@ -508,16 +516,24 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
                 )
             self.n_steps_ = max(self.n_steps_, int(out_lengths.max()))
         dtype = self._theta.dtype
-        X_tm = batch.X.astype(dtype, copy=False)
-        Y = Y.astype(dtype, copy=False)
-        weights = weights.astype(dtype, copy=False)
+        arrays = (
+            batch.X.astype(dtype, copy=False),
+            Y.astype(dtype, copy=False),
+            weights.astype(dtype, copy=False),
+        )
         with blas_limit():
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(X_tm, batch.lengths, Y, weights, loss)
-            else:
-                self._fit_stochastic(
-                    X_tm, batch.lengths, Y, weights, weights, loss, incremental, rng
-                )
+            fit_parameters(
+                self,
+                self._theta,
+                (arrays, arrays),
+                batch.lengths,
+                take=self._take,
+                chunks=self._chunks,
+                score=self._validation_score,
+                incremental=incremental,
+                rng=rng,
+                stratify=None,
+            )
         if not np.isfinite(self._theta).all():
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data may "
@@ -526,22 +542,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
             )
         return self
 
-    def _initialize(self, batch, Y, loss, hidden, rng):
-        # the training record is BaseRNN's; the network is an encoder-decoder
-        super()._initialize(batch, Y, loss, hidden, rng)
-        self._layout = make_layout(
-            self.cell, batch.X.shape[2], hidden, self.n_outputs_, self.bidirectional
-        )
-        self._theta = init_params(self._layout, rng, batch.X.dtype)
-
     def _feed(self, n_steps, n_sequences):
         """Which decoder steps see the true previous output (None: all)."""
         if self.teacher_forcing:
             return None
         return np.zeros((n_steps, n_sequences), dtype=bool)
 
-    def _chunks(self, X_tm, lengths, Y, weights, grad, bptt_steps):
-        """The batch's loss and gradient, as BaseRNN's loop expects them."""
+    def _chunks(self, batch, grad, whole):
+        """The batch's loss and gradient, in one piece (no truncation)."""
+        X_tm, lengths, Y, weights = batch
         total = float(weights.sum())
         if total <= 0:
             return  # nothing to learn from this batch
@@ -559,6 +568,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
         )
         yield value, total
 
+    def _validation_score(self, batch):
+        X_tm, lengths, Y, weights = batch
+        return self._score_outputs(self._outputs(X_tm, lengths), Y, weights)
+
     def _take(self, arrays, idx, lengths):
         """Sequences ``idx`` (sorted longest input first) of the batch."""
         idx = idx[np.argsort(-lengths[idx], kind="stable")]
@@ -572,38 +585,6 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
             np.take(Y, idx, axis=1),
             np.take(weights, idx, axis=1),
         )
-
-    def _fit_lbfgs(self, X_tm, lengths, Y, weights, loss):
-        # BaseRNN._fit_lbfgs calls the single network's loss_and_grad directly
-        theta = self._theta
-        X_tm, lengths, Y, weights = self._take(
-            (X_tm, Y, weights), np.arange(len(lengths)), lengths
-        )
-        grad = np.empty_like(theta)
-
-        def fun(x):
-            theta[...] = x
-            for value, _ in self._chunks(X_tm, lengths, Y, weights, grad, None):
-                return value, grad.astype(np.float64)
-
-        def callback(result):
-            self.loss_curve_.append(float(result.fun))
-            if self.verbose:
-                print(f"Iteration {len(self.loss_curve_)}, loss = {result.fun:.8f}")
-
-        result = minimize_lbfgs(
-            fun,
-            theta,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            callback=callback,
-        )
-        self.n_iter_ += _check_optimize_result("lbfgs", result, self.max_iter)
-        theta[...] = result.x
-        self.loss_ = float(result.fun)
-        known = [v for v in (self.best_loss_, self.loss_) if v is not None]
-        self.best_loss_ = min(known + self.loss_curve_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -764,5 +745,6 @@ class Seq2SeqRegressor(RegressorMixin, BaseRNN):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
         tags.target_tags.multi_output = True  # a 2-D y: univariate sequences
         return tags
