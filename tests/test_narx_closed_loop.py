@@ -249,7 +249,7 @@ def test_validation_keeps_the_best_weights_the_start_included():
     )
     assert converged and len(record.loss_curve) == 4  # patience 3, then stop
     np.testing.assert_array_equal(theta, theta0)
-    assert len(record.validation_losses) == len(record.loss_curve)
+    assert len(record.validation_scores) == len(record.loss_curve)
 
 
 # --------------------------------------------------------------------------

@@ -230,7 +230,7 @@ def run_epochs(
     ...     yield 0.5 * float(grad @ grad), 1.0
     >>> record = TrainingRecord.new(validate=False)
     >>> run_epochs(theta, chunks, lambda: [None],
-    ...            optimizer=AdamOptimizer(theta, 0.1),
+    ...            optimizer=AdamOptimizer(theta, 0.02),
     ...            monitor=StoppingMonitor(record, 1e-6, 10, theta),
     ...            max_iter=1000, n_samples=1)
     True

@@ -35,7 +35,8 @@ import numpy as np
 
 from .._nn._activations import ACTIVATIONS, DERIVATIVES
 from .._nn._cellmath import running_counts
-from .._nn._optimizers import AdamOptimizer, clip_grad_norm, minimize_lbfgs
+from .._nn._optimizers import AdamOptimizer
+from .._nn._training import StoppingMonitor, TrainingRecord, run_epochs, run_lbfgs
 from ._simulate import (
     _windows,
     series_layout,
@@ -447,113 +448,6 @@ def simulation_loss(theta, net, Zx, lengths, Y, y0):
     return value if np.isfinite(value) else np.inf
 
 
-class _Monitor:
-    """The record of training and the stopping rule shared by the solvers.
-
-    "Improved" means below the best so far by a fraction ``tol`` of it.
-    Without validation data: stop when the training loss has not improved
-    for ``n_iter_no_change`` iterations (Adam only; L-BFGS has its own
-    rule). With it: the same rule on the validation loss, for both solvers,
-    and the parameters with the best validation loss, the starting point
-    included, are kept. Since the best are kept, a generous patience costs
-    time only: the validation loss of a closed loop often rises for a while
-    before it falls further.
-    """
-
-    def __init__(self, theta, net, validation, tol, n_iter_no_change):
-        self.net, self.validation = net, validation
-        self.tol, self.n_iter_no_change = tol, n_iter_no_change
-        self.loss_curve, self.validation_losses = [], []
-        self.best, self.count = np.inf, 0
-        self.best_theta = theta.copy()
-        if validation is not None:  # never end worse than the start
-            self.best = simulation_loss(theta, net, *validation)
-
-    def __call__(self, theta, loss):
-        """Record an iteration; True when training should stop."""
-        self.loss_curve.append(float(loss))
-        if self.validation is None:
-            score = self.loss_curve[-1]
-        else:
-            score = simulation_loss(theta, self.net, *self.validation)
-            self.validation_losses.append(score)
-        self.count = 0 if score < self.best * (1 - self.tol) else self.count + 1
-        if score < self.best:
-            self.best = score
-            if self.validation is not None:
-                self.best_theta[...] = theta
-        return self.count > self.n_iter_no_change
-
-    def result(self, theta, converged):
-        if self.validation is not None:
-            theta = self.best_theta
-        return theta, self, converged
-
-
-def _train_lbfgs(theta, net, data, monitor, *, alpha, max_iter, tol, **_):
-    grad = np.empty_like(theta)
-
-    def fun(x):
-        with np.errstate(over="ignore", invalid="ignore"):
-            value, g = loss_and_grad(x, net, *data, alpha=alpha, grad=grad)
-        if not np.isfinite(value) or not np.isfinite(g).all():
-            return np.inf, np.zeros_like(g)  # the line search backs off
-        return value, g
-
-    def callback(result):
-        stop = monitor(result.x, result.fun)
-        if stop and monitor.validation is not None:
-            raise StopIteration
-
-    result = minimize_lbfgs(
-        fun, theta, max_iter=max_iter, max_fun=15000, tol=tol, callback=callback
-    )
-    # status 1: a limit on iterations or calls; 99: stopped by the callback
-    return monitor.result(result.x, result.status != 1)
-
-
-def _train_adam(
-    theta,
-    net,
-    data,
-    monitor,
-    *,
-    alpha,
-    max_iter,
-    learning_rate_init,
-    max_grad_norm,
-    bptt_steps,
-    **_,
-):
-    theta = theta.copy()
-    grad = np.empty_like(theta)
-    optimizer = AdamOptimizer(theta, learning_rate_init)
-    for _ in range(max_iter):
-        loss_sum = count = 0.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for value, n_targets in closed_loop_chunks(
-                theta, net, *data, alpha=alpha, bptt_steps=bptt_steps, grad=grad
-            ):
-                if not np.isfinite(grad).all():
-                    raise ValueError(
-                        "The closed-loop simulation diverged during training (its "
-                        "gradient is infinite or NaN): lower learning_rate_init "
-                        "or max_grad_norm."
-                    )
-                clip_grad_norm(grad, max_grad_norm)
-                optimizer.update_params(theta, grad)
-                loss_sum += value * n_targets
-                count += n_targets
-        if monitor(theta, loss_sum / count):
-            return monitor.result(theta, True)
-    return monitor.result(theta, False)
-
-
-#: Closed-loop solvers by name:
-#: ``(theta, net, data, monitor, **options) -> (theta, monitor, converged)``.
-SOLVERS = {"lbfgs": _train_lbfgs, "adam": _train_adam}
-
-
 def train_closed_loop(
     theta,
     net,
@@ -565,6 +459,7 @@ def train_closed_loop(
     solver="lbfgs",
     alpha=0.0,
     max_iter=100,
+    max_fun=15000,
     tol=1e-4,
     n_iter_no_change=20,
     learning_rate_init=1e-3,
@@ -572,7 +467,7 @@ def train_closed_loop(
     bptt_steps=None,
     validation=None,
 ):
-    """Minimise the free-run simulation error from ``theta``.
+    """Minimise the free-run simulation error from ``theta``, by the one trainer.
 
     Parameters
     ----------
@@ -581,19 +476,22 @@ def train_closed_loop(
     net, Zx, lengths, Y, y0, alpha
         As in :func:`closed_loop_chunks`.
     solver : {"lbfgs", "adam"}, default="lbfgs"
-        Key of :data:`SOLVERS`. ``"lbfgs"``: L-BFGS-B on the full-BPTT loss,
-        stopping when the largest gradient entry is below ``tol``.
-        ``"adam"``: one update per chunk of ``bptt_steps`` steps (per epoch
-        with full BPTT), each gradient clipped to ``max_grad_norm``; stops
-        when the epoch loss has not fallen by a fraction ``tol`` of its best
-        value for ``n_iter_no_change`` epochs.
+        Key of :data:`SOLVERS`. ``"lbfgs"``: L-BFGS-B on the full-BPTT loss
+        (:func:`~skrnn._nn._training.run_lbfgs`), stopping when the largest
+        gradient entry is below ``tol``. ``"adam"``: one update per chunk of
+        ``bptt_steps`` steps (per epoch with full BPTT), each gradient
+        clipped to ``max_grad_norm``
+        (:func:`~skrnn._nn._training.run_epochs`).
     max_iter : int, default=100
         Iterations of L-BFGS, or epochs of Adam.
-    tol : float, default=1e-4
-        Tolerance of the stopping rules (L-BFGS: also its bound on the
-        largest gradient entry).
-    n_iter_no_change : int, default=20
-        Iterations without improvement before stopping.
+    max_fun : int, default=15000
+        L-BFGS: the most loss evaluations.
+    tol, n_iter_no_change : float, int, default=1e-4, 20
+        scikit-learn's stopping rule
+        (:class:`~skrnn._nn._training.StoppingMonitor`): stop after more
+        than ``n_iter_no_change`` iterations in which the loss -- the
+        validation loss, with validation data; else the training loss (Adam
+        only) -- did not fall by at least ``tol`` below its best.
     learning_rate_init : float, default=1e-3
         Adam's step size.
     max_grad_norm : float or None, default=5.0
@@ -602,31 +500,91 @@ def train_closed_loop(
         Adam: truncation length.
     validation : tuple or None, default=None
         ``(Zx, lengths, Y, y0)`` of held-out series: both solvers then stop
-        when its free-run loss has not fallen by a fraction ``tol`` of its
-        best value for ``n_iter_no_change`` iterations, and return the
-        parameters with the best validation loss (``theta`` included).
+        by its free-run loss and return the parameters with the lowest one
+        (``theta`` included).
 
     Returns
     -------
     theta : ndarray of shape (net.size,)
         The trained parameters.
-    record : object
+    record : TrainingRecord
         ``loss_curve`` (the training loss after each iteration or epoch) and
-        ``validation_losses`` (empty without validation data).
+        ``validation_scores`` (minus the validation loss; None without
+        validation data).
     converged : bool
         False when ``max_iter`` (or L-BFGS's limit on calls) stopped it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._series._closed_loop import make_network, pack, train_closed_loop
+    >>> # y_t = a y_{t-1} + x_t with a = 0.8, from a = 0.5
+    >>> x = np.random.default_rng(0).normal(size=200)
+    >>> y = np.zeros(200)
+    >>> for t in range(1, 200):
+    ...     y[t] = 0.8 * y[t - 1] + x[t]
+    >>> weights = [(np.array([[1.0], [0.5]]), np.zeros(1))]
+    >>> net = make_network(weights, "identity", n_x=1, feedback=[0],
+    ...                    n_output_lags=1)
+    >>> theta, record, converged = train_closed_loop(
+    ...     pack(weights), net, x[1:, None, None], [199], y[1:, None, None],
+    ...     y[:1, None, None], tol=1e-10)
+    >>> theta.round(4)  # (b_x, a, bias)
+    array([1. , 0.8, 0. ])
     """
-    theta = np.asarray(theta, dtype=np.float64)
-    monitor = _Monitor(theta, net, validation, tol, n_iter_no_change)
-    return SOLVERS[solver](
-        theta,
-        net,
-        (Zx, np.asarray(lengths), Y, y0),
-        monitor,
-        alpha=alpha,
-        max_iter=max_iter,
-        tol=tol,
-        learning_rate_init=learning_rate_init,
-        max_grad_norm=max_grad_norm,
-        bptt_steps=bptt_steps,
+    theta = np.array(theta, dtype=np.float64)
+    data = (Zx, np.asarray(lengths), Y, y0)
+    validation_score = None
+    if validation is not None:
+
+        def validation_score():
+            return -simulation_loss(theta, net, *validation)
+
+    record = TrainingRecord.new(validation is not None)
+    monitor = StoppingMonitor(
+        record, tol, n_iter_no_change, theta, validation_score, score_start=True
     )
+    if solver == "lbfgs":
+        grad = np.empty_like(theta)
+
+        def fun(x):
+            with np.errstate(over="ignore", invalid="ignore"):
+                value, g = loss_and_grad(x, net, *data, alpha=alpha, grad=grad)
+            if not np.isfinite(value) or not np.isfinite(g).all():
+                return np.inf, np.zeros_like(g)  # the line search backs off
+            return value, g
+
+        result = run_lbfgs(
+            fun, theta, monitor=monitor, max_iter=max_iter, max_fun=max_fun, tol=tol
+        )
+        # status 1: a limit on iterations or calls; 99: stopped by the monitor
+        return theta, record, result.status != 1
+
+    def chunks(batch, grad):
+        with np.errstate(over="ignore", invalid="ignore"):
+            for value, n_targets in closed_loop_chunks(
+                theta, net, *data, alpha=alpha, bptt_steps=bptt_steps, grad=grad
+            ):
+                if not np.isfinite(grad).all():
+                    raise ValueError(
+                        "The closed-loop simulation diverged during training (its "
+                        "gradient is infinite or NaN): lower learning_rate_init "
+                        "or max_grad_norm."
+                    )
+                yield value, n_targets
+
+    converged = run_epochs(
+        theta,
+        chunks,
+        lambda: [None],
+        optimizer=AdamOptimizer(theta, learning_rate_init),
+        monitor=monitor,
+        max_iter=max_iter,
+        n_samples=int(data[1].sum()),
+        max_grad_norm=max_grad_norm,
+    )
+    return theta, record, converged
+
+
+#: The closed-loop solvers.
+SOLVERS = ("lbfgs", "adam")

@@ -536,7 +536,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self.estimator_.intercepts_ = [b.copy() for _, b in layers]
         self.closed_loop_loss_curve_ = record.loss_curve
         self.closed_loop_validation_loss_curve_ = (
-            None if validation is None else record.validation_losses
+            None if validation is None else [-v for v in record.validation_scores]
         )
         self.closed_loop_n_iter_ = len(record.loss_curve)
         if not converged:
