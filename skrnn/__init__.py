@@ -3,17 +3,15 @@
 __version__ = "0.1.0.dev0"
 
 from . import datasets as datasets  # submodule, not in __all__
-from ._diagnostics._analysis import (
+from ._diagnostics._displays import ResidualDisplay, SimulationDisplay
+from ._diagnostics._metrics import fit_percent, nrmse
+from ._diagnostics._residuals import (
     Correlation,
     ResidualAnalysis,
-    fit_percent,
-    make_k_step_scorer,
-    make_simulation_scorer,
-    nrmse,
     residual_analysis,
     residual_correlation,
 )
-from ._diagnostics._displays import ResidualDisplay, SimulationDisplay
+from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
 from ._rnn._seq2seq import Seq2SeqRegressor
 from ._series._fir import FIRRegressor

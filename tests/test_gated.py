@@ -4,9 +4,13 @@ Central finite differences in float64 on each cell alone (every activation,
 masked lengths, an initial state (h0, c0), gradients reaching both the outputs
 and the final state) and through the stacked network of ``skrnn._nn._stack``
 (many-to-one and many-to-many, stacked, masked, truncated, bidirectional);
-the equations against a hand-written reference step and against PyTorch; and
-padding that never changes a result, in both directions.
+the equations against a hand-written reference step and against PyTorch
+(live when torch is installed, and stored in tests/data for every run:
+stacked, bidirectional, variable lengths); and padding that never changes a
+result, in both directions.
 """
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +24,7 @@ from skrnn._nn._bidirectional import Bidirectional, reverse_within_lengths
 from skrnn._nn._stack import (
     CELLS,
     bptt_chunks,
+    hidden_states,
     init_params,
     loss_and_grad,
     make_layout,
@@ -30,6 +35,10 @@ from skrnn._nn._workspace import POOL
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 GATED = {"gru": _gru, "lstm": _lstm}
+# PyTorch networks run by tests/data/make_torch_reference.py: their weights,
+# inputs, initial states, outputs and final states
+with np.load(Path(__file__).parent / "data" / "torch_gru_lstm_reference.npz") as f:
+    TORCH_REFERENCE = dict(f)
 
 
 def random_layer(module, n_in, n_hidden, rng):
@@ -149,6 +158,24 @@ def test_cell_follows_the_equations_step_by_step(cell):
         assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
 
 
+def params_from_torch(weights, cell, suffix):
+    """skrnn's parameters of one layer and direction from PyTorch's.
+
+    ``suffix`` picks them: ``"_l0"``, ``"_l1_reverse"``. Both order the gate
+    blocks alike (GRU: r, z, n; LSTM: i, f, g, o); skrnn's weights are the
+    transposes, and its LSTM has one bias where PyTorch has two.
+    """
+    params = {
+        "U": weights[f"weight_ih{suffix}"].T,
+        "W": weights[f"weight_hh{suffix}"].T,
+    }
+    if cell == "gru":
+        params.update(b=weights[f"bias_ih{suffix}"], b_rec=weights[f"bias_hh{suffix}"])
+    else:
+        params["b"] = weights[f"bias_ih{suffix}"] + weights[f"bias_hh{suffix}"]
+    return params
+
+
 @pytest.mark.parametrize("cell", list(GATED))
 def test_cell_matches_pytorch(cell):
     """With PyTorch's weights copied in, the outputs are PyTorch's."""
@@ -157,11 +184,7 @@ def test_cell_matches_pytorch(cell):
     torch.manual_seed(0)
     net = {"gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[cell](3, 5).double()
     weights = {k: v.detach().numpy() for k, v in net.named_parameters()}
-    params = {"U": weights["weight_ih_l0"].T, "W": weights["weight_hh_l0"].T}
-    if cell == "gru":
-        params.update(b=weights["bias_ih_l0"], b_rec=weights["bias_hh_l0"])
-    else:
-        params["b"] = weights["bias_ih_l0"] + weights["bias_hh_l0"]
+    params = params_from_torch(weights, cell, "_l0")
     rng = np.random.RandomState(3)
     X = rng.standard_normal((7, 4, 3))
     state0 = tuple(rng.standard_normal((4, 5)) for _ in module.STATE_NAMES)
@@ -172,6 +195,70 @@ def test_cell_matches_pytorch(cell):
     t_final = (t_final,) if cell == "gru" else t_final
     for got, expected in zip(final, t_final, strict=True):
         assert_allclose(got, expected.detach().numpy()[0], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "gru_1layer",
+        "lstm_1layer",
+        "gru_2layers_lengths",
+        "lstm_2layers_lengths",
+        "gru_2layers_bidirectional",
+        "lstm_2layers_bidirectional",
+    ],
+)
+def test_stack_matches_the_stored_pytorch_reference(config):
+    """PyTorch's outputs and final states, stored, are the stack's (no torch).
+
+    Stacked, bidirectional and variable-length networks with an initial
+    state; see tests/data/make_torch_reference.py.
+    """
+    ref = {
+        key.split(".", 1)[1]: value
+        for key, value in TORCH_REFERENCE.items()
+        if key.startswith(config + ".")
+    }
+    cell, n_layers = str(ref["cell"]), int(ref["num_layers"])
+    directions = ("", "_reverse") if ref["bidirectional"] else ("",)
+    X, lengths = ref["X"], ref["lengths"]
+    assert X.dtype == ref["output"].dtype == np.float64
+    n_hidden = ref["weight_hh_l0"].shape[1]
+    layout = make_layout(
+        cell, X.shape[2], (n_hidden,) * n_layers, 1, bidirectional=len(directions) == 2
+    )
+    theta = np.zeros(layout.size)
+    layers, _ = unpack(theta, layout)
+    for lay, views in enumerate(layers):
+        for direction in directions:
+            params = params_from_torch(ref, cell, f"_l{lay}{direction}")
+            for name, value in params.items():
+                views[name + direction][...] = value
+    names = GATED[cell].STATE_NAMES  # h (and c): PyTorch's h0 (and c0)
+    n_dir = len(directions)
+
+    def per_layer(stacked):  # (layers * directions, N, H) -> (N, directions * H)
+        return [
+            np.concatenate(stacked[lay * n_dir : (lay + 1) * n_dir], axis=1)
+            for lay in range(n_layers)
+        ]
+
+    state0 = list(zip(*(per_layer(ref[f"{s}0"]) for s in names), strict=True))
+    H, final = hidden_states(
+        theta,
+        layout,
+        X,
+        lengths,
+        activation="tanh",
+        return_sequences=True,
+        state0=state0,
+    )
+    inside = np.arange(X.shape[0])[:, None] < lengths
+    assert_allclose(H[inside], ref["output"][inside], rtol=1e-10, atol=1e-12)
+    expected = list(zip(*(per_layer(ref[f"{s}_n"]) for s in names), strict=True))
+    for got, want in zip(final, expected, strict=True):
+        for g, w in zip(got, want, strict=True):
+            assert_allclose(g, w, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("cell", list(GATED))

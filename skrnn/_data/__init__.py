@@ -15,7 +15,8 @@ This package is the only place where input is validated; everything behind it
 trusts the canonical form.
 """
 
-from ._sequences import SequenceBatch, check_sequence_weights, check_sequences
+from ._sequence_targets import check_sequence_weights
+from ._sequences import SequenceBatch, check_sequences
 from ._series import SeriesData, check_series
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Helpers shared by the two halves of the boundary."""
+"""Helpers shared by the modules of the boundary (series and sequences)."""
 
 from contextlib import contextmanager
 
@@ -75,3 +75,30 @@ def _check_finite(X, what="X"):
     if not np.isfinite(X).all():
         bad = "NaN" if np.isnan(X).any() else "infinity"
         raise ValueError(f"Input {what} contains {bad}.")
+
+
+def _long_frame_to_padded(frame, dtype, what="X"):
+    """A long DataFrame/Series with (sequence_id, time) index -> padded arrays."""
+    _check_two_levels(frame.index, what, "sequence")
+    if len(frame) == 0:
+        raise ValueError(f"{what} holds no sequences: the DataFrame is empty.")
+    codes, uniques = pd.factorize(frame.index.get_level_values(0), sort=False)
+    counts = np.bincount(codes, minlength=len(uniques))
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    _check_time_order(
+        frame.index.get_level_values(1)[order], starts, uniques, "sequence"
+    )
+    pos = np.empty(len(codes), dtype=np.int64)
+    pos[order] = np.arange(len(codes)) - np.repeat(starts[:-1], counts)
+    values = frame.to_numpy()
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.shape[1] == 0:
+        raise ValueError(f"{what} has 0 features per time step.")
+    values = _real_numbers(values, what)
+    if dtype is None:
+        dtype = np.float32 if values.dtype == np.float32 else np.float64
+    out = np.zeros((counts.max(), len(uniques), values.shape[1]), dtype=dtype)
+    out[pos, codes] = values
+    return out, counts.astype(np.int64), list(uniques)

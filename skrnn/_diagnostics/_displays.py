@@ -10,13 +10,10 @@ import pandas as pd
 
 from .._data import check_series
 from .._data._sklearn_compat import _validate_style_kwargs
-from ._analysis import (
-    _as_float,
-    _check_int,
-    _predict,
-    fit_percent,
-    residual_correlation,
-)
+from ._checks import _as_float, _check_int
+from ._metrics import fit_percent
+from ._residuals import residual_correlation
+from ._scorers import _predict
 
 __all__ = ["ResidualDisplay", "SimulationDisplay"]
 
