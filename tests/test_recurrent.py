@@ -11,7 +11,7 @@ import pytest
 from _gradcheck import make_batch, numerical_gradient
 from numpy.testing import assert_allclose
 
-from skrnn._nn import _elman
+from skrnn._nn import _cellmath, _elman, _stack
 from skrnn._nn._activations import ACTIVATIONS
 from skrnn._nn._optimizers import clip_grad_norm
 from skrnn._nn._stack import (
@@ -488,3 +488,44 @@ def test_float32_is_computed_in_float32():
     assert g32.dtype == np.float32
     assert v32 == pytest.approx(v64, rel=1e-5)
     assert_allclose(g32, g64, rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", ["elman", "gru", "lstm"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_ragged_counts_are_computed_once_per_batch(monkeypatch, cell, bidirectional):
+    """Like PyTorch's PackedSequence: the stack counts, every layer reads."""
+    calls = []
+    real = _cellmath.running_counts
+
+    def counting(lengths, n_steps):
+        calls.append(n_steps)
+        return real(lengths, n_steps)
+
+    monkeypatch.setattr(_cellmath, "running_counts", counting)
+    monkeypatch.setattr(_stack, "running_counts", counting)
+    layout = make_layout(cell, 2, (3, 3, 3), 1, bidirectional)
+    theta = init_params(layout, np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(7, 4, 2))
+    lengths = np.array([7, 2, 5, 3])  # ragged, unsorted
+    loss_and_grad(
+        theta,
+        layout,
+        X,
+        lengths,
+        np.zeros((4, 1)),
+        np.ones(4),
+        loss="squared_error",
+        activation="tanh",
+        return_sequences=False,
+        alpha=0.0,
+    )
+    predict(
+        theta,
+        layout,
+        X,
+        lengths,
+        activation="tanh",
+        return_sequences=True,
+        out_activation="identity",
+    )
+    assert calls == [7, 7]  # one count per batch, not one per layer (or direction)

@@ -98,7 +98,7 @@ class Bidirectional:
             {name: params[name + SUFFIX] for name in names},
         )
 
-    def forward(self, params, X_tm, lengths, state0, activation):
+    def forward(self, params, X_tm, lengths, state0, activation, counts=None):
         """Run both directions; see the cell's ``forward``.
 
         ``state0`` arrays are ``(N, 2 n_hidden)`` or ``(2 n_hidden,)``;
@@ -111,10 +111,10 @@ class Bidirectional:
         state_b = tuple(s[..., H:] for s in state0)
         rev = _reversal_index(lengths, T)
         H_f, final_f, cache_f = self.cell.forward(
-            fw, X_tm, lengths, state_f, activation
+            fw, X_tm, lengths, state_f, activation, counts
         )
         H_b, final_b, cache_b = self.cell.forward(
-            bw, reverse_within_lengths(X_tm, rev), lengths, state_b, activation
+            bw, reverse_within_lengths(X_tm, rev), lengths, state_b, activation, counts
         )
         H_tm = np.empty(H_f.shape[:2] + (2 * H,), dtype=H_f.dtype)
         H_tm[..., :H] = H_f

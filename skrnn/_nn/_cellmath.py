@@ -19,6 +19,7 @@ __all__ = [
     "orthogonal",
     "running_counts",
     "active_counts",
+    "chunk_counts",
     "design_matrix",
     "input_gradient",
 ]
@@ -57,16 +58,39 @@ def running_counts(lengths, n_steps):
     return np.searchsorted(-lengths, -np.arange(n_steps), side="left").tolist()
 
 
-def active_counts(lengths, T):
+def active_counts(lengths, T, counts=None):
     """Number of sequences still running at each step, or None if all are.
 
     ``lengths`` must be sorted in non-increasing order, so the running
-    sequences at step ``t`` are the first ``counts[t]`` ones.
+    sequences at step ``t`` are the first ``counts[t]`` ones. ``counts``,
+    when given, are those counts already computed for the whole batch (once
+    per batch, by the caller of a stack of layers; see :func:`chunk_counts`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._nn._cellmath import active_counts
+    >>> active_counts(np.array([4, 2]), 4), active_counts(np.array([4, 4]), 4)
+    ([2, 2, 1, 1], None)
     """
     n = len(lengths)
+    if counts is not None:
+        return None if n == 0 or counts[-1] >= n else counts
     if n == 0 or lengths[n - 1] >= T:
         return None
     return running_counts(lengths, T)
+
+
+def chunk_counts(counts, t0, t1):
+    """The running counts of steps ``t0:t1``: a chunk of the batch's counts.
+
+    Examples
+    --------
+    >>> from skrnn._nn._cellmath import chunk_counts
+    >>> chunk_counts([4, 3, 1, 1, 0], 1, 3)
+    [3, 1]
+    """
+    return counts[t0:t1]
 
 
 def design_matrix(H_prev, X_tm):

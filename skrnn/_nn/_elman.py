@@ -77,7 +77,7 @@ def init_layer(n_in, n_hidden, rng, dtype=np.float64):
     }
 
 
-def forward(params, X_tm, lengths, state0, activation):
+def forward(params, X_tm, lengths, state0, activation, counts=None):
     """Run the layer over time.
 
     Parameters
@@ -113,7 +113,7 @@ def forward(params, X_tm, lengths, state0, activation):
     np.matmul(X_tm.reshape(T * N, n_in), U, out=H_tm.reshape(T * N, n_hidden))
     H_tm += b
     act = ACTIVATIONS[activation]
-    counts = active_counts(lengths, T)
+    counts = active_counts(lengths, T, counts)
     tmp = np.empty((N, n_hidden), dtype=W.dtype)
     dot = np.dot  # a little leaner than matmul for these small products
     if counts is None:

@@ -92,7 +92,7 @@ def init_layer(n_in, n_hidden, rng, dtype=np.float64):
     }
 
 
-def forward(params, X_tm, lengths, state0, activation):
+def forward(params, X_tm, lengths, state0, activation, counts=None):
     """Run the layer over time.
 
     Parameters
@@ -134,7 +134,7 @@ def forward(params, X_tm, lengths, state0, activation):
     G = POOL.take((3, T, N, H), dtype)
     np.matmul(X_tm.reshape(T * N, n_in), U3, out=G.reshape(3, T * N, H))
     G += bias
-    counts = active_counts(lengths, T)
+    counts = active_counts(lengths, T, counts)
     # h_{t-1} W + b_rec of every step; its n block is kept for the backward pass
     RH = POOL.take((3, T, N, H), dtype)
     b_rec_n = b_rec[2 * H :]

@@ -147,7 +147,7 @@ def init_layer(n_in, n_hidden, rng, dtype=np.float64):
     }
 
 
-def forward(params, X_tm, lengths, state0, activation):
+def forward(params, X_tm, lengths, state0, activation, counts=None):
     """Run the layer over time.
 
     Parameters
@@ -195,7 +195,7 @@ def forward(params, X_tm, lengths, state0, activation):
     V[:, K - 1] = b.reshape(4, H)[_ORDER]
     V[:3] *= 0.5
     A = POOL.take((4, T, N, H), dtype)  # the gates o, i, f, g of every step
-    counts = active_counts(lengths, T)
+    counts = active_counts(lengths, T, counts)
     TC = POOL.take((T, N, H), dtype)  # ψ(c_t)
     act = ACTIVATIONS[activation]
     # ψ = tanh (the default): one call for all four gates, and ψ(c) is

@@ -39,7 +39,7 @@ from math import prod
 import numpy as np
 
 from ._activations import LOSS_FUNCTIONS
-from ._cellmath import glorot_uniform
+from ._cellmath import glorot_uniform, running_counts
 from ._stack import CELLS, Layout, _cell, _length_order, unpack
 
 __all__ = [
@@ -197,14 +197,15 @@ def init_params(layout, rng, dtype=np.float64):
 
 def _encode(module, layers, net, X_tm, lengths, activation):
     """Run the stacked encoder; the final state and cache of every layer."""
-    N = X_tm.shape[1]
+    T, N, _ = X_tm.shape
     finals, caches = [], []
     x = X_tm
+    counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for params, width in zip(layers, net.widths, strict=True):
         state0 = tuple(
             np.zeros((N, width), dtype=X_tm.dtype) for _ in module.STATE_NAMES
         )
-        x, final, cache = module.forward(params, x, lengths, state0, activation)
+        x, final, cache = module.forward(params, x, lengths, state0, activation, counts)
         finals.append(final)
         caches.append(cache)
     return finals, caches

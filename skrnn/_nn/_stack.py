@@ -32,7 +32,7 @@ import numpy as np
 from . import _elman, _gru, _lstm
 from ._activations import LOSS_FUNCTIONS, OUTPUT_ACTIVATIONS
 from ._bidirectional import Bidirectional
-from ._cellmath import glorot_uniform
+from ._cellmath import chunk_counts, glorot_uniform, running_counts
 
 __all__ = [
     "CELLS",
@@ -298,6 +298,7 @@ def bptt_chunks(
     layers, out = unpack(theta, layout)
     g_layers, g_out = unpack(grad, layout)
     states = _initial_states(module, layout, state0, N, theta.dtype, order)
+    counts = running_counts(lengths, T)  # once for the batch, read by every layer
     no_state_grads = (None,) * (len(module.STATE_NAMES) - 1)
     step = T if bptt_steps is None else int(bptt_steps)
     n_chunks = -(-T // step)
@@ -319,9 +320,10 @@ def bptt_chunks(
         run = np.clip(lengths - t0, 0, t1 - t0)
         x = X_tm[t0:t1]
         caches = []
+        c_run = chunk_counts(counts, t0, t1)
         for lay, params in enumerate(layers):
             x, states[lay], cache = module.forward(
-                params, x, run, states[lay], activation
+                params, x, run, states[lay], activation, c_run
             )
             caches.append(cache)
         if total <= 0:
@@ -463,12 +465,16 @@ def predict(
         if return_sequences
         else None
     )
+    counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
         run = np.clip(lengths - t0, 0, t1 - t0)
+        c_run = chunk_counts(counts, t0, t1)
         x = X_tm[t0:t1]
         for lay, params in enumerate(layers):
-            x, states[lay], _ = module.forward(params, x, run, states[lay], activation)
+            x, states[lay], _ = module.forward(
+                params, x, run, states[lay], activation, c_run
+            )
         if return_sequences:
             np.matmul(x, V, out=Y[t0:t1])
     if not return_sequences:
@@ -549,12 +555,16 @@ def hidden_states(
         if return_sequences
         else None
     )
+    counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
         run = np.clip(lengths - t0, 0, t1 - t0)
+        c_run = chunk_counts(counts, t0, t1)
         x = X_tm[t0:t1]
         for lay, params in enumerate(layers):
-            x, states[lay], _ = module.forward(params, x, run, states[lay], activation)
+            x, states[lay], _ = module.forward(
+                params, x, run, states[lay], activation, c_run
+            )
         if return_sequences:
             H[t0:t1] = x
     final_state = _in_input_order(states, order)
