@@ -456,18 +456,19 @@ def check_sequence_weights(sample_weight, batch, dtype=None):
     """
     n = batch.n_sequences
     dtype = batch.X.dtype if dtype is None else dtype
-    shape = np.shape(sample_weight)
-    if shape not in ((), (n,)):  # per time step is a likely mistake: say so
-        raise ValueError(
-            f"sample_weight has shape {shape}; expected one weight per "
-            f"sequence, ({n},)."
-        )
-    with _numeric("sample_weight"):
-        if shape == () and sample_weight is not None:
-            sample_weight = float(np.asarray(sample_weight, dtype=dtype))
-        sw = _check_sample_weight(
-            sample_weight, batch.lengths, dtype=dtype, allow_all_zero_weights=True
-        )
+    if sample_weight is not None:
+        with _numeric("sample_weight"):
+            sample_weight = np.asarray(sample_weight, dtype=dtype)
+        if sample_weight.ndim == 0:
+            sample_weight = float(sample_weight)
+        elif sample_weight.shape != (n,):  # per time step is a likely mistake
+            raise ValueError(
+                f"sample_weight has shape {sample_weight.shape}; expected one "
+                f"weight per sequence, ({n},)."
+            )
+    sw = _check_sample_weight(
+        sample_weight, batch.lengths, dtype=dtype, allow_all_zero_weights=True
+    )
     if (sw < 0).any():
         raise ValueError("sample_weight contains negative values.")
     return sw
