@@ -11,6 +11,11 @@ Two kinds of data enter skrnn (see the design notes in the README):
   a long DataFrame. :func:`check_sequences` returns a :class:`SequenceBatch`
   holding one zero-padded, time-major array and the lengths.
 
+What comes with the data is checked here too (:mod:`._targets`): the output
+sequences of an encoder-decoder (:func:`check_output_sequences`), the state
+a recurrent network starts from (:func:`check_initial_state`) and the output
+history of a NARX simulation (:func:`check_y_init`).
+
 This package is the only place where input is validated; everything behind it
 trusts the canonical form.
 """
@@ -18,6 +23,12 @@ trusts the canonical form.
 from ._sequence_targets import check_sequence_weights
 from ._sequences import SequenceBatch, check_sequences
 from ._series import SeriesData, check_series
+from ._targets import (
+    align_output_sequences,
+    check_initial_state,
+    check_output_sequences,
+    check_y_init,
+)
 
 __all__ = [
     "SeriesData",
@@ -25,4 +36,8 @@ __all__ = [
     "check_series",
     "check_sequences",
     "check_sequence_weights",
+    "check_output_sequences",
+    "align_output_sequences",
+    "check_initial_state",
+    "check_y_init",
 ]

@@ -77,6 +77,11 @@ def _check_finite(X, what="X"):
         raise ValueError(f"Input {what} contains {bad}.")
 
 
+def _unit(what):
+    """What a time step holds: features of ``X``, outputs of ``y``."""
+    return "outputs" if what == "y" else "features"
+
+
 def _long_frame_to_padded(frame, dtype, what="X"):
     """A long DataFrame/Series with (sequence_id, time) index -> padded arrays."""
     _check_two_levels(frame.index, what, "sequence")
@@ -95,7 +100,7 @@ def _long_frame_to_padded(frame, dtype, what="X"):
     if values.ndim == 1:
         values = values[:, None]
     if values.shape[1] == 0:
-        raise ValueError(f"{what} has 0 features per time step.")
+        raise ValueError(f"{what} has 0 {_unit(what)} per time step.")
     values = _real_numbers(values, what)
     if dtype is None:
         dtype = np.float32 if values.dtype == np.float32 else np.float64

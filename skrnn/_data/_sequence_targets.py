@@ -5,6 +5,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array
 
 from ._common import _check_finite, _long_frame_to_padded, _numeric
+from ._sklearn_compat import _check_sample_weight
 
 __all__ = ["check_sequence_weights"]
 
@@ -130,21 +131,38 @@ def _check_lengths(ylen, xlen):
 
 
 def check_sequence_weights(sample_weight, batch, dtype=None):
-    """One non-negative weight per sequence (None means all ones)."""
+    """One non-negative weight per sequence.
+
+    Parameters
+    ----------
+    sample_weight : float, array-like of shape (n_sequences,) or None
+        None gives every sequence the weight 1; a number gives it to all.
+    batch : SequenceBatch
+        The validated sequences.
+    dtype : dtype or None, default=None
+        The dtype of the weights; None takes that of ``batch.X``.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_sequences,)
+        Finite, non-negative weights (all zero is allowed: the estimator
+        says what a zero total weight means for it).
+    """
     n = batch.n_sequences
     dtype = batch.X.dtype if dtype is None else dtype
-    if sample_weight is None:
-        return np.ones(n, dtype=dtype)
-    with _numeric("sample_weight"):
-        sw = np.asarray(sample_weight, dtype=dtype)
-    if sw.ndim == 0:
-        return np.full(n, sw, dtype=dtype)
-    if sw.ndim != 1 or sw.shape[0] != n:
-        raise ValueError(
-            f"sample_weight has shape {sw.shape}; expected one weight per "
-            f"sequence, ({n},)."
-        )
-    _check_finite(sw, "sample_weight")
+    if sample_weight is not None:
+        with _numeric("sample_weight"):
+            sample_weight = np.asarray(sample_weight, dtype=dtype)
+        if sample_weight.ndim == 0:
+            sample_weight = float(sample_weight)
+        elif sample_weight.shape != (n,):  # per time step is a likely mistake
+            raise ValueError(
+                f"sample_weight has shape {sample_weight.shape}; expected one "
+                f"weight per sequence, ({n},)."
+            )
+    sw = _check_sample_weight(
+        sample_weight, batch.lengths, dtype=dtype, allow_all_zero_weights=True
+    )
     if (sw < 0).any():
         raise ValueError("sample_weight contains negative values.")
     return sw

@@ -4,11 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import (
-    _check_feature_names,
-    check_array,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, validate_data
 
 from ._common import (
     _check_finite,
@@ -16,10 +12,12 @@ from ._common import (
     _name,
     _numeric,
     _real_numbers,
+    _unit,
 )
 from ._sequence_targets import _check_sequence_targets
+from ._sklearn_compat import _check_feature_names
 
-__all__ = ["SequenceBatch", "check_sequences"]
+__all__ = ["SequenceBatch", "check_sequences", "read_sequences"]
 
 # --------------------------------------------------------------------------
 # Batches of sequences
@@ -70,52 +68,134 @@ class SequenceBatch:
         return [np.ascontiguousarray(Y[:L, i]) for i, L in enumerate(self.lengths)]
 
 
-def _seq_error(what):
+def _seq_error(problem, what="X"):
+    unit = _unit(what)
     return ValueError(
-        f"{what}; expected a 3-D array (n_sequences, n_timesteps, n_features), a "
+        f"{problem}; expected a 3-D array (n_sequences, n_timesteps, n_{unit}), a "
         "2-D array (n_sequences, n_timesteps) of univariate sequences, a list of "
-        "arrays of shape (n_timesteps_i, n_features) or (n_timesteps_i,), or a "
+        f"arrays of shape (n_timesteps_i, n_{unit}) or (n_timesteps_i,), or a "
         "DataFrame with a (sequence_id, time) MultiIndex."
     )
 
 
-def _as_float_sequence(seq, i):
+def _as_float_sequence(seq, i, what="X"):
     try:
         arr = np.asarray(seq)
     except (TypeError, ValueError) as exc:
         raise ValueError(
-            f"Sequence {i} of X could not be read as an array: {exc}"
+            f"Sequence {i} of {what} could not be read as an array: {exc}"
         ) from None
-    arr = _real_numbers(arr, f"Sequence {i} of X")
+    arr = _real_numbers(arr, f"Sequence {i} of {what}")
     if arr.ndim == 1:
         arr = arr[:, None]
     elif arr.ndim != 2:
         raise ValueError(
-            f"Sequence {i} of X has {arr.ndim} dimensions; each sequence must be "
-            "(n_timesteps,) or (n_timesteps, n_features)."
+            f"Sequence {i} of {what} has {arr.ndim} dimensions; each sequence must "
+            f"be (n_timesteps,) or (n_timesteps, n_{_unit(what)})."
         )
     if arr.shape[0] == 0:
         raise ValueError(
-            f"Sequence {i} of X has length 0; every sequence needs at least one "
-            "time step."
+            f"Sequence {i} of {what} has length 0; every sequence needs at least "
+            "one time step."
         )
     return arr
 
 
-def _pad_time_major(seqs, dtype):
+def _pad_time_major(seqs, dtype, what="X"):
     lengths = np.array([len(s) for s in seqs], dtype=np.int64)
     n_features = seqs[0].shape[1]
+    unit = _unit(what)
     for i, s in enumerate(seqs):
         if s.shape[1] != n_features:
             raise ValueError(
-                f"Sequence {i} of X has {s.shape[1]} features per time step but "
-                f"sequence 0 has {n_features}; all sequences need the same "
-                "features."
+                f"Sequence {i} of {what} has {s.shape[1]} {unit} per time step but "
+                f"sequence 0 has {n_features}; all sequences need the same {unit}."
             )
     out = np.zeros((lengths.max(), len(seqs), n_features), dtype=dtype)
     for i, s in enumerate(seqs):
         out[: len(s), i] = s
     return out, lengths
+
+
+def read_sequences(X, what="X"):
+    """Read every form of a batch but the 2-D table into padded arrays.
+
+    Parameters
+    ----------
+    X : array-like, list of array-like or DataFrame
+        A batch of sequences in any form :func:`check_sequences` accepts.
+    what : {"X", "y"}, default="X"
+        The name errors give the input; ``"y"`` calls what a time step
+        holds its outputs rather than its features.
+
+    Returns
+    -------
+    kind : {"3d", "2d", "list", "frame"}
+        The form of the input.
+    X_tm : ndarray of shape (max_length, n_sequences, n_features) or array-like
+        Time-major, zero-padded and finite, float32 or float64. For
+        ``kind="2d"`` it is the input itself, unchecked: a table of
+        univariate sequences follows scikit-learn's rules, which the caller
+        applies.
+    lengths : ndarray of shape (n_sequences,) or None
+        The length of each sequence (None for ``kind="2d"``).
+    ids : list or None
+        The sequence ids of a long DataFrame, in order of first appearance.
+    """
+    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+        dtype = np.float32 if all(X.dtypes == np.float32) else np.float64
+        Xtm, lengths, ids = _long_frame_to_padded(X, dtype, what)
+        _check_finite(Xtm, what)
+        return "frame", Xtm, lengths, ids
+    if isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise ValueError(f"{what} holds no sequences: the list is empty.")
+        try:
+            seqs = [np.asarray(s) if not hasattr(s, "ndim") else s for s in X]
+        except ValueError:  # a ragged nested list
+            raise _seq_error(
+                f"a sequence in {what} could not be read as an array", what
+            ) from None
+        if (
+            all(getattr(s, "ndim", 0) == 1 for s in seqs)
+            and len({len(s) for s in seqs}) == 1
+        ):
+            return "2d", X, None, None  # equal-length univariate sequences
+        if all(getattr(s, "ndim", 0) == 0 for s in seqs):
+            return "2d", X, None, None  # a flat list of numbers: let sklearn say so
+        if any(getattr(s, "ndim", 0) == 0 for s in seqs):
+            raise _seq_error(f"{what} mixes single values and sequences", what)
+        seqs = [_as_float_sequence(s, i, what) for i, s in enumerate(seqs)]
+        dtype = np.float32 if all(s.dtype == np.float32 for s in seqs) else np.float64
+        Xtm, lengths = _pad_time_major(seqs, dtype, what)
+        _check_finite(Xtm, what)
+        return "list", Xtm, lengths, None
+    ndim = getattr(X, "ndim", None)
+    if ndim is None:
+        try:
+            X = np.asarray(X)
+        except (TypeError, ValueError):
+            raise _seq_error(f"{what} could not be read as an array", what) from None
+        ndim = X.ndim
+    if ndim > 3:
+        raise _seq_error(f"{what} has {ndim} dimensions", what)
+    if ndim < 3:
+        return "2d", X, None, None
+    X = _real_numbers(np.asarray(X), what)
+    if X.shape[0] == 0:
+        raise ValueError(f"{what} holds no sequences: its first dimension is 0.")
+    if X.shape[1] == 0:
+        raise ValueError(
+            f"{what} has sequences of length 0; every sequence needs at least "
+            "one time step."
+        )
+    if X.shape[2] == 0:
+        raise ValueError(f"{what} has 0 {_unit(what)} per time step.")
+    dtype = np.float32 if X.dtype == np.float32 else np.float64
+    Xtm = np.ascontiguousarray(np.swapaxes(X, 0, 1), dtype=dtype)
+    _check_finite(Xtm, what)
+    lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
+    return "3d", Xtm, lengths, None
 
 
 def _fitted_ndim(estimator):
@@ -136,9 +216,11 @@ def check_sequences(
         ``(n_sequences, n_timesteps)`` (univariate); a list of
         ``(n_timesteps_i, n_features)`` or ``(n_timesteps_i,)`` arrays; or a
         long DataFrame with a ``(sequence_id, time)`` MultiIndex.
-    y : array-like, list of array-like or None
+    y : array-like, list of array-like, None or "no_validation"
         One target per sequence, or one per time step when
-        ``return_sequences``.
+        ``return_sequences``. ``"no_validation"`` (as in scikit-learn's
+        ``validate_data``) validates ``X`` alone, for a ``y`` of another
+        form that the caller validates.
     reset : bool
         True in ``fit``; False afterwards.
     return_sequences : bool, default=False
@@ -150,82 +232,19 @@ def check_sequences(
     -------
     batch : SequenceBatch
     """
-    kind, ids = None, None
-    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
-        kind = "frame"
-        dtype = np.float32 if all(X.dtypes == np.float32) else np.float64
-        Xtm, lengths, ids = _long_frame_to_padded(X, dtype)
-        _check_finite(Xtm)
-        n_features = Xtm.shape[2]
-        if reset or _fitted_ndim(estimator) != 2:
-            _check_feature_names(estimator, X, reset=reset)
-    elif isinstance(X, (list, tuple)):
-        if len(X) == 0:
-            raise ValueError("X holds no sequences: the list is empty.")
-        try:
-            seqs = [np.asarray(s) if not hasattr(s, "ndim") else s for s in X]
-        except ValueError:  # a ragged nested list
-            raise _seq_error("a sequence in X could not be read as an array") from None
-        if (
-            all(getattr(s, "ndim", 0) == 1 for s in seqs)
-            and len({len(s) for s in seqs}) == 1
-        ):
-            kind = "2d"  # equal-length univariate sequences: a 2-D table
-        elif all(getattr(s, "ndim", 0) == 0 for s in seqs):
-            kind = "2d"  # a flat list of numbers: let validate_data say so
-        elif any(getattr(s, "ndim", 0) == 0 for s in seqs):
-            raise _seq_error("X mixes single values and sequences")
-        else:
-            kind = "list"
-            seqs = [_as_float_sequence(s, i) for i, s in enumerate(seqs)]
-            dtype = (
-                np.float32 if all(s.dtype == np.float32 for s in seqs) else np.float64
-            )
-            Xtm, lengths = _pad_time_major(seqs, dtype)
-            _check_finite(Xtm)
-            n_features = Xtm.shape[2]
-    else:
-        ndim = getattr(X, "ndim", None)
-        if ndim is None:
-            try:
-                X = np.asarray(X)
-            except (TypeError, ValueError):
-                raise _seq_error("X could not be read as an array") from None
-            ndim = X.ndim
-        if ndim == 3:
-            kind = "3d"
-            X = _real_numbers(np.asarray(X), "X")
-            if X.shape[0] == 0:
-                raise ValueError("X holds no sequences: its first dimension is 0.")
-            if X.shape[1] == 0:
-                raise ValueError(
-                    "X has sequences of length 0; every sequence needs at least "
-                    "one time step."
-                )
-            if X.shape[2] == 0:
-                raise ValueError("X has 0 features per time step.")
-            dtype = np.float32 if X.dtype == np.float32 else np.float64
-            Xtm = np.ascontiguousarray(np.swapaxes(X, 0, 1), dtype=dtype)
-            _check_finite(Xtm)
-            lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
-            n_features = X.shape[2]
-        elif ndim is not None and ndim > 3:
-            raise _seq_error(f"X has {ndim} dimensions")
-        else:
-            kind = "2d"
-
+    kind, Xtm, lengths, ids = read_sequences(X)
     if kind == "2d":
         fitted = _fitted_ndim(estimator)
         if reset or fitted == 2:
             with _numeric("X"):
                 X2 = validate_data(
-                    estimator, X, reset=reset, dtype=[np.float64, np.float32]
+                    estimator, Xtm, reset=reset, dtype=[np.float64, np.float32]
                 )
             if reset:
                 estimator._input_ndim_ = 2
         else:
             with _numeric("X"):
-                X2 = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+                X2 = check_array(Xtm, dtype=[np.float64, np.float32], input_name="X")
             if estimator.n_features_in_ != 1:
                 raise ValueError(
                     f"X is 2-D (univariate sequences), but {_name(estimator)} was "
@@ -235,6 +254,9 @@ def check_sequences(
         Xtm = np.ascontiguousarray(X2.T[:, :, None])
         lengths = np.full(X2.shape[0], X2.shape[1], dtype=np.int64)
     else:
+        if kind == "frame" and (reset or _fitted_ndim(estimator) != 2):
+            _check_feature_names(estimator, X, reset=reset)
+        n_features = Xtm.shape[2]
         if reset:
             estimator.n_features_in_ = n_features
             estimator._input_ndim_ = 3
@@ -250,6 +272,8 @@ def check_sequences(
                 )
 
     batch = SequenceBatch(X=Xtm, lengths=lengths, kind=kind, ids=ids)
+    if isinstance(y, str) and y == "no_validation":
+        return batch
     if y is not None:
         batch.y = _check_sequence_targets(
             estimator, y, batch, return_sequences, y_numeric

@@ -18,7 +18,12 @@ from sklearn.utils._param_validation import (
 from sklearn.utils._plotting import _validate_style_kwargs
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.optimize import _check_optimize_result
-from sklearn.utils.validation import _check_feature_names_in, _num_samples
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_feature_names_in,
+    _check_sample_weight,
+    _num_samples,
+)
 
 __all__ = [
     "HasMethods",
@@ -26,8 +31,10 @@ __all__ = [
     "LinearModel",
     "Options",
     "StrOptions",
+    "_check_feature_names",
     "_check_feature_names_in",
     "_check_optimize_result",
+    "_check_sample_weight",
     "_fit_context",
     "_get_output_config",
     "_num_samples",

@@ -7,19 +7,22 @@ it the encoder–decoder kernel of :mod:`skrnn._nn._seq2seq` through three
 callables (``_take``, ``_chunks``, ``_validation_score``).
 """
 
-import re
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from .._data import check_sequence_weights, check_sequences
-from .._data._sklearn_compat import Interval, StrOptions, _fit_context, _num_samples
+from .._data import (
+    align_output_sequences,
+    check_output_sequences,
+    check_sequence_weights,
+    check_sequences,
+)
+from .._data._sklearn_compat import Interval, StrOptions, _fit_context
 from .._nn._activations import ACTIVATIONS
 from .._nn._runtime import blas_limit
 from .._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
@@ -33,97 +36,6 @@ from ._fitting import (
 )
 
 __all__ = ["Seq2SeqRegressor"]
-
-
-# --------------------------------------------------------------------------
-# The output sequences y, through the same boundary as X
-# --------------------------------------------------------------------------
-
-
-class _OutputSequences(BaseEstimator):
-    """Stand-in that lets :func:`check_sequences` validate ``y``.
-
-    The boundary records what it learns (``n_features_in_``...) on the
-    estimator it is given; the output sequences must not overwrite what the
-    real estimator learned about ``X``.
-    """
-
-
-def _in_words_of_y(exc):
-    """The boundary's message about ``X``, said about ``y``."""
-    first = str(exc).split("\n")[0]  # sklearn's NaN advice is about X
-    first = re.sub(r"\bX\b", "y", first)
-    first = first.replace("_OutputSequences", "Seq2SeqRegressor")
-    first = re.sub(r"\b(n_)?features\b", lambda m: (m[1] or "") + "outputs", first)
-    return type(exc)(first)
-
-
-def _check_output_sequences(y):
-    """Validate ``y`` and put it in time-major form.
-
-    Returns
-    -------
-    Y : ndarray of shape (max_output_length, n_sequences, n_outputs)
-        Float64, zero-padded past each output length.
-    lengths : ndarray of shape (n_sequences,)
-        The length of each output sequence.
-    form : {"scalar", "univariate", "multivariate"}
-        One value per sequence (1-D ``y``), univariate steps (2-D array,
-        list of 1-D arrays, Series) or vectors of outputs per step.
-    ids : list or None
-        Sequence ids of a long DataFrame or Series.
-    """
-    if isinstance(y, (list, tuple)):
-        form = (
-            "scalar"
-            if all(np.ndim(s) == 0 for s in y)
-            else "univariate"
-            if all(np.ndim(s) == 1 for s in y)
-            else "multivariate"
-        )
-    elif isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(
-        y.index, pd.MultiIndex
-    ):
-        form = "univariate" if isinstance(y, pd.Series) else "multivariate"
-        y = y.to_frame() if isinstance(y, pd.Series) else y
-    else:
-        ndim = np.ndim(y) if hasattr(y, "ndim") else np.asarray(y).ndim
-        if ndim not in (1, 2, 3):
-            raise ValueError(
-                f"y has {ndim} dimensions; expected one output sequence per input "
-                "sequence: (n_sequences,) for a single step, (n_sequences, "
-                "n_steps) univariate, (n_sequences, n_steps, n_outputs), or a list "
-                "of (n_steps_i[, n_outputs]) arrays."
-            )
-        form = ("scalar", "univariate", "multivariate")[ndim - 1]
-    if form == "scalar":
-        y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
-        Y = np.array(y, dtype=np.float64).reshape(1, -1, 1)
-        return Y, np.ones(Y.shape[1], dtype=np.int64), form, None
-    if isinstance(getattr(y, "index", None), pd.MultiIndex):
-        n = len(pd.unique(y.index.get_level_values(0)))
-    else:
-        n = _num_samples(y)
-    try:
-        # with reset=True the boundary wants a target: one placeholder each
-        batch = check_sequences(_OutputSequences(), y, np.zeros(n), reset=True)
-    except (ValueError, TypeError) as exc:
-        raise _in_words_of_y(exc) from None
-    Y = np.array(batch.X, dtype=np.float64)
-    return Y, batch.lengths, form, batch.ids
-
-
-def _align_ids(Y, lengths, y_ids, x_ids):
-    """Reorder output sequences given by id into the order of the inputs."""
-    if x_ids is None or y_ids is None or list(y_ids) == list(x_ids):
-        return Y, lengths
-    pos = pd.Index(y_ids).get_indexer(x_ids)
-    if len(y_ids) != len(x_ids) or (pos < 0).any():
-        raise ValueError(
-            "The sequence ids of y differ from those of X; give one output "
-            "sequence per input sequence."
-        )
-    return Y[:, pos], lengths[pos]
 
 
 def _step_weights(lengths, sw, n_steps, dtype):
@@ -467,10 +379,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
-        Y, lengths, form, ids = _check_output_sequences(y)
-        # the placeholder lets the boundary check one output per input
-        batch = check_sequences(self, X, np.zeros(len(lengths)), reset=reset)
-        batch.y, lengths = _align_ids(Y, lengths, ids, batch.ids)
+        Y, lengths, form, ids = check_output_sequences(y, self)
+        batch = check_sequences(self, X, "no_validation", reset=reset)
+        batch.y, lengths = align_output_sequences(Y, lengths, ids, batch)
         return batch, lengths, form
 
     def _fit(self, X, y, sample_weight=None, incremental=False):

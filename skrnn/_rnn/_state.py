@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._data import check_sequences
+from .._data import check_initial_state, check_sequences
 from .._data._sklearn_compat import _get_output_config
 from .._nn._runtime import blas_limit
 from .._nn._stack import CELLS, hidden_states
@@ -71,61 +71,15 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
     def _check_initial_state(self, initial_state, n_sequences, dtype):
         """The user's state as the kernel's list of tuples, in ``dtype``."""
         layout = self._layout
-        names = CELLS[layout.cell].STATE_NAMES
-        form = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
-        n_layers = len(layout.widths)
-        if not isinstance(initial_state, (list, tuple)):
-            raise TypeError(
-                f"initial_state must be a list with one tuple {form} of arrays per "
-                "recurrent layer, as returned by predict(..., return_state=True); "
-                f"got {type(initial_state).__name__}."
-            )
-        if len(initial_state) != n_layers:
-            raise ValueError(
-                f"initial_state holds {len(initial_state)} layer states, but the "
-                f"network has {n_layers} recurrent layer(s) (hidden_layer_sizes="
-                f"{layout.hidden_sizes}); give one tuple {form} per layer."
-            )
-        state0 = []
-        for k, (layer_state, width) in enumerate(
-            zip(initial_state, layout.widths, strict=True)
-        ):
-            if not isinstance(layer_state, (list, tuple)):
-                raise TypeError(
-                    f"initial_state[{k}] must be a tuple {form} of arrays (the "
-                    f"state of a cell={layout.cell!r} layer); got "
-                    f"{type(layer_state).__name__}."
-                )
-            if len(layer_state) != len(names):
-                raise ValueError(
-                    f"initial_state[{k}] holds {len(layer_state)} array(s), but the "
-                    f"state of a cell={layout.cell!r} layer is {form}: "
-                    f"{len(names)} array(s)."
-                )
-            arrays = []
-            for name, value in zip(names, layer_state, strict=True):
-                where = f"initial_state[{k}] ({name})"
-                try:
-                    arr = np.asarray(value)
-                except (TypeError, ValueError):
-                    raise TypeError(
-                        f"{where} could not be read as an array of numbers."
-                    ) from None
-                if arr.dtype.kind not in "fiu":
-                    raise TypeError(
-                        f"{where} has dtype {arr.dtype}; a state holds real numbers."
-                    )
-                if arr.shape != (n_sequences, width):
-                    raise ValueError(
-                        f"{where} has shape {arr.shape}, but X holds {n_sequences} "
-                        f"sequence(s) and layer {k} has {width} units: expected "
-                        f"({n_sequences}, {width})."
-                    )
-                if not np.isfinite(arr).all():
-                    raise ValueError(f"{where} contains NaN or infinity.")
-                arrays.append(arr.astype(dtype, copy=False))
-            state0.append(tuple(arrays))
-        return state0
+        return check_initial_state(
+            initial_state,
+            n_sequences,
+            dtype,
+            widths=layout.widths,
+            state_names=CELLS[layout.cell].STATE_NAMES,
+            cell=layout.cell,
+            hidden_sizes=layout.hidden_sizes,
+        )
 
     def _streamed_outputs(self, X, initial_state=None, return_state=False):
         """Validate; the batch, the network's outputs and the final state (or None)."""

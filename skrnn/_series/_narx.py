@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from .._data import check_series
+from .._data import check_series, check_y_init
 from .._data._sklearn_compat import (
     HasMethods,
     Interval,
@@ -551,27 +551,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
 
     def _check_y_init(self, y_init):
         """The output history before the first row, ``(M, n_outputs)``."""
-        M, n_outputs = self._output_history, self.n_outputs_
-        if y_init is None:
-            return np.tile(self.y_mean_, (M, 1))
-        try:
-            arr = np.asarray(y_init, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"y_init must be a number or an array of numbers, got {y_init!r}."
-            ) from None
-        if not np.isfinite(arr).all():
-            raise ValueError("y_init contains NaN or infinity.")
-        if arr.ndim == 0:
-            return np.full((M, n_outputs), float(arr))
-        if arr.shape == (M, n_outputs) or (n_outputs == 1 and arr.shape == (M,)):
-            return arr.reshape(M, n_outputs)
-        shapes = f"({M},) or ({M}, 1)" if n_outputs == 1 else f"({M}, {n_outputs})"
-        raise ValueError(
-            f"y_init has shape {arr.shape}; give a scalar or the {M} outputs "
-            f"before the first row (max(n_output_lags_)={M}), oldest first: "
-            f"shape {shapes}."
-        )
+        return check_y_init(y_init, self._output_history, self.n_outputs_, self.y_mean_)
 
     def _check_outputs(self, data, name="y"):
         if data.y is not None and data.y.shape[1] != self.n_outputs_:

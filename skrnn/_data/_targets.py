@@ -1,0 +1,297 @@
+"""The boundary for what is not ``X``: output sequences and starting states.
+
+* :func:`check_output_sequences` and :func:`align_output_sequences` -- the
+  ``y`` of :class:`~skrnn.Seq2SeqRegressor`: one output sequence per input
+  sequence, of its own length, read like a batch of input sequences but
+  named ``y`` and counted in outputs;
+* :func:`check_initial_state` -- the state a recurrent network starts from
+  (``initial_state`` of :class:`~skrnn.RNNRegressor`), one tuple of arrays
+  per layer;
+* :func:`check_y_init` -- the output history before the first row of a
+  :class:`~skrnn.NARXRegressor` simulation.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array
+
+from ._common import _numeric
+from ._sequences import read_sequences
+
+__all__ = [
+    "align_output_sequences",
+    "check_initial_state",
+    "check_output_sequences",
+    "check_y_init",
+]
+
+
+# --------------------------------------------------------------------------
+# Output sequences of an encoder-decoder
+# --------------------------------------------------------------------------
+
+
+def _output_form(y):
+    """``(form, y)``: how the outputs are given, and ``y`` ready to read."""
+    if isinstance(y, (list, tuple)):
+        if all(np.ndim(s) == 0 for s in y):
+            return "scalar", y
+        if all(np.ndim(s) == 1 for s in y):
+            return "univariate", y
+        return "multivariate", y
+    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
+        if isinstance(y, pd.Series):
+            return "univariate", y.to_frame()
+        return "multivariate", y
+    ndim = np.ndim(y) if hasattr(y, "ndim") else np.asarray(y).ndim
+    if ndim not in (1, 2, 3):
+        raise ValueError(
+            f"y has {ndim} dimensions; expected one output sequence per input "
+            "sequence: (n_sequences,) for a single step, (n_sequences, "
+            "n_steps) univariate, (n_sequences, n_steps, n_outputs), or a list "
+            "of (n_steps_i[, n_outputs]) arrays."
+        )
+    return ("scalar", "univariate", "multivariate")[ndim - 1], y
+
+
+def check_output_sequences(y, estimator=None):
+    """Validate output sequences and put them in time-major form.
+
+    Parameters
+    ----------
+    y : array-like, list of array-like, DataFrame or Series
+        One output sequence per input sequence: ``(n_sequences,)`` (one
+        single-step output each), ``(n_sequences, n_steps)`` (univariate),
+        ``(n_sequences, n_steps, n_outputs)``, a list of ``(n_steps_i,)`` or
+        ``(n_steps_i, n_outputs)`` arrays, or a long DataFrame or Series
+        with a ``(sequence_id, time)`` MultiIndex.
+    estimator : estimator instance, str or None, default=None
+        Named in scikit-learn's messages about a 2-D ``y``.
+
+    Returns
+    -------
+    Y : ndarray of shape (max_output_length, n_sequences, n_outputs)
+        Float64, zero-padded past each output length.
+    lengths : ndarray of shape (n_sequences,)
+        The length of each output sequence.
+    form : {"scalar", "univariate", "multivariate"}
+        One value per sequence (1-D ``y``), univariate steps (2-D array,
+        list of 1-D arrays, Series) or vectors of outputs per step.
+    ids : list or None
+        Sequence ids of a long DataFrame or Series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Y, lengths, form, ids = check_output_sequences([np.ones(3), np.ones(2)])
+    >>> Y.shape, lengths.tolist(), form
+    ((3, 2, 1), [3, 2], 'univariate')
+    """
+    form, y = _output_form(y)
+    if form == "scalar":
+        y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        Y = np.array(y, dtype=np.float64).reshape(1, -1, 1)
+        return Y, np.ones(Y.shape[1], dtype=np.int64), form, None
+    kind, Y, lengths, ids = read_sequences(y, what="y")
+    if kind == "2d":  # a table of univariate sequences: scikit-learn's rules
+        with _numeric("y"):
+            Y = check_array(
+                Y, dtype=[np.float64, np.float32], input_name="y", estimator=estimator
+            )
+        lengths = np.full(Y.shape[0], Y.shape[1], dtype=np.int64)
+        Y = np.ascontiguousarray(Y.T[:, :, None])
+    return np.array(Y, dtype=np.float64), lengths, form, ids
+
+
+def align_output_sequences(Y, lengths, ids, batch):
+    """Match output sequences to the input sequences of ``batch``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (max_output_length, n_sequences, n_outputs)
+        Output sequences, as :func:`check_output_sequences` returns them.
+    lengths : ndarray of shape (n_sequences,)
+        Their lengths.
+    ids : list or None
+        Their sequence ids (long DataFrame or Series), else None.
+    batch : SequenceBatch
+        The validated input sequences.
+
+    Returns
+    -------
+    Y : ndarray of shape (max_output_length, n_sequences, n_outputs)
+        The output sequences in the order of the inputs: by id when both
+        came with ids, else as given.
+    lengths : ndarray of shape (n_sequences,)
+        Their lengths, in the same order.
+    """
+    n = batch.n_sequences
+    if len(lengths) != n:
+        raise ValueError(
+            f"X holds {n} sequences but y has {len(lengths)} targets: give one "
+            "target per sequence."
+        )
+    if batch.ids is None or ids is None or list(ids) == list(batch.ids):
+        return Y, lengths
+    pos = pd.Index(ids).get_indexer(batch.ids)
+    if (pos < 0).any():
+        raise ValueError(
+            "The sequence ids of y differ from those of X; give one output "
+            "sequence per input sequence."
+        )
+    return Y[:, pos], lengths[pos]
+
+
+# --------------------------------------------------------------------------
+# The state a recurrent network starts from
+# --------------------------------------------------------------------------
+
+
+def _as_state_array(value, where):
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where} could not be read as an array of numbers.") from None
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{where} has dtype {arr.dtype}; a state holds real numbers.")
+    return arr
+
+
+def check_initial_state(
+    initial_state, n_sequences, dtype, *, widths, state_names, cell, hidden_sizes
+):
+    """Validate the state a recurrent network starts from.
+
+    Parameters
+    ----------
+    initial_state : list of tuple of array-like
+        One tuple per recurrent layer, with one array ``(n_sequences,
+        width)`` per name in ``state_names`` -- what ``predict(...,
+        return_state=True)`` returns.
+    n_sequences : int
+        Number of sequences the state continues.
+    dtype : dtype
+        The dtype of the returned arrays.
+    widths : sequence of int
+        The state width of each layer (twice the units when bidirectional).
+    state_names : tuple of str
+        The names of a layer's state arrays: ``("h",)`` or ``("h", "c")``.
+    cell : str
+        The cell's name, for the messages.
+    hidden_sizes : tuple of int
+        ``hidden_layer_sizes``, for the messages.
+
+    Returns
+    -------
+    state : list of tuple of ndarray
+        The state as the kernels take it, each array in ``dtype``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> state = check_initial_state(
+    ...     [(np.zeros((2, 3)),)], 2, np.float64,
+    ...     widths=[3], state_names=("h",), cell="elman", hidden_sizes=(3,),
+    ... )
+    >>> state[0][0].shape
+    (2, 3)
+    """
+    names = tuple(state_names)
+    form = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+    n_layers = len(widths)
+    if not isinstance(initial_state, (list, tuple)):
+        raise TypeError(
+            f"initial_state must be a list with one tuple {form} of arrays per "
+            "recurrent layer, as returned by predict(..., return_state=True); "
+            f"got {type(initial_state).__name__}."
+        )
+    if len(initial_state) != n_layers:
+        raise ValueError(
+            f"initial_state holds {len(initial_state)} layer states, but the "
+            f"network has {n_layers} recurrent layer(s) (hidden_layer_sizes="
+            f"{hidden_sizes}); give one tuple {form} per layer."
+        )
+    state = []
+    for k, (layer_state, width) in enumerate(zip(initial_state, widths, strict=True)):
+        if not isinstance(layer_state, (list, tuple)):
+            raise TypeError(
+                f"initial_state[{k}] must be a tuple {form} of arrays (the "
+                f"state of a cell={cell!r} layer); got "
+                f"{type(layer_state).__name__}."
+            )
+        if len(layer_state) != len(names):
+            raise ValueError(
+                f"initial_state[{k}] holds {len(layer_state)} array(s), but the "
+                f"state of a cell={cell!r} layer is {form}: {len(names)} array(s)."
+            )
+        arrays = []
+        for name, value in zip(names, layer_state, strict=True):
+            where = f"initial_state[{k}] ({name})"
+            arr = _as_state_array(value, where)
+            if arr.shape != (n_sequences, width):
+                raise ValueError(
+                    f"{where} has shape {arr.shape}, but X holds {n_sequences} "
+                    f"sequence(s) and layer {k} has {width} units: expected "
+                    f"({n_sequences}, {width})."
+                )
+            if not np.isfinite(arr).all():
+                raise ValueError(f"{where} contains NaN or infinity.")
+            arrays.append(arr.astype(dtype, copy=False))
+        state.append(tuple(arrays))
+    return state
+
+
+# --------------------------------------------------------------------------
+# The output history of a NARX simulation
+# --------------------------------------------------------------------------
+
+
+def check_y_init(y_init, n_output_lags, n_outputs, default):
+    """Validate the outputs before the first row of a simulation.
+
+    Parameters
+    ----------
+    y_init : float, array-like or None
+        None (use ``default``), one number for every past output, or the
+        ``n_output_lags`` past outputs, oldest first: ``(n_output_lags,
+        n_outputs)``, or ``(n_output_lags,)`` for one output.
+    n_output_lags : int
+        How many past outputs the model feeds back (the largest output lag).
+    n_outputs : int
+        Outputs per row.
+    default : array-like of shape (n_outputs,)
+        The value of every past output when ``y_init`` is None.
+
+    Returns
+    -------
+    y0 : ndarray of shape (n_output_lags, n_outputs)
+        The output history, oldest first, in float64.
+
+    Examples
+    --------
+    >>> check_y_init(0.5, 2, 1, default=[0.0]).tolist()
+    [[0.5], [0.5]]
+    >>> check_y_init(None, 2, 2, default=[1.0, 2.0]).tolist()
+    [[1.0, 2.0], [1.0, 2.0]]
+    """
+    M = n_output_lags
+    if y_init is None:
+        return np.tile(default, (M, 1))
+    try:
+        arr = np.asarray(y_init, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"y_init must be a number or an array of numbers, got {y_init!r}."
+        ) from None
+    if not np.isfinite(arr).all():
+        raise ValueError("y_init contains NaN or infinity.")
+    if arr.ndim == 0:
+        return np.full((M, n_outputs), float(arr))
+    if arr.shape == (M, n_outputs) or (n_outputs == 1 and arr.shape == (M,)):
+        return arr.reshape(M, n_outputs)
+    shapes = f"({M},) or ({M}, 1)" if n_outputs == 1 else f"({M}, {n_outputs})"
+    raise ValueError(
+        f"y_init has shape {arr.shape}; give a scalar or the {M} outputs "
+        f"before the first row (max(n_output_lags_)={M}), oldest first: "
+        f"shape {shapes}."
+    )
