@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 from skrnn import NARXRegressor
-from skrnn._series._narx import _network_of
+from skrnn._series._weights import network_of
 from skrnn.datasets import make_arx_system, make_narx_system
 
 # --------------------------------------------------------------------------
@@ -409,10 +409,10 @@ BASES = {
 def test_fast_path_gives_the_numbers_of_the_general_path(base, two_outputs):
     y = np.c_[Y_NL, np.roll(Y_NL, 1)] if two_outputs else Y_NL
     fast = NARXRegressor(BASES[base], n_output_lags=[2, 1][: y.ndim]).fit(X_NL, y)
-    assert (_network_of(fast.estimator_) is None) == (base == "subclass")
+    assert (network_of(fast.estimator_) is None) == (base == "subclass")
     general = clone(fast).set_params(estimator=Hidden(BASES[base])).fit(X_NL, y)
     general.estimator_.model_ = fast.estimator_  # the very same fitted model
-    assert _network_of(general.estimator_) is None
+    assert network_of(general.estimator_) is None
     for kwargs in ({}, {"y_init": 0.5}):
         np.testing.assert_allclose(
             fast.predict(X_NL2, **kwargs), general.predict(X_NL2, **kwargs), rtol=1e-9
@@ -673,7 +673,7 @@ def test_default_network_identifies_the_nonlinear_system():
     linear = NARXRegressor(LinearRegression()).fit(X, y)
     assert linear.score(X_test, y_test) < 0.9
     assert narx.score(X_test, y_test) > 0.97
-    assert _network_of(narx.estimator_) is not None  # simulated by the fast path
+    assert network_of(narx.estimator_) is not None  # simulated by the fast path
 
 
 # --------------------------------------------------------------------------
