@@ -173,8 +173,10 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     simulation evaluates the fitted weights directly: the input part of the
     first layer is computed for many steps at once, and each step costs one
     small matrix product per layer (the same numbers as ``predict``, up to
-    rounding). Any other regressor's ``predict`` is
-    called once per step. A DataFrame with a two-level ``(series_id, time)``
+    rounding). A linear model with one output is an IIR filter of its input
+    part, run by :func:`scipy.signal.lfilter` without a Python loop over
+    steps. Any other regressor's ``predict`` is called once per step. A
+    DataFrame with a two-level ``(series_id, time)``
     MultiIndex is a panel of independent series, simulated together: one
     model evaluation per step for the whole panel.
 
