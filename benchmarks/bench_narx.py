@@ -13,10 +13,17 @@ Targets (issue 3): free run >= 20x faster than (b); fit <= 1.1x the fit by
 hand; free-run NRMSE no worse than (b)'s; a panel of 100 series of 10,000
 steps < 5x one series. Medians over repeats.
 
+A linear model with one output (``LinearRegression``, 2 input lags, 2 output
+lags) is an IIR filter: its free run of 200,000 steps by the per-step loop
+(``simulate_network``) against ``scipy.signal.lfilter`` (``simulate_linear``),
+on the same precomputed exogenous regressors, each repeat timing both side by
+side.
+
 Run::
 
     python benchmarks/bench_narx.py            # about a minute
     python benchmarks/bench_narx.py --repeats 5
+    python benchmarks/bench_narx.py --linear-only --repeats 7
 """
 
 import argparse
@@ -27,12 +34,22 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression
 from sklearn.neural_network import MLPRegressor
 
 from skrnn import NARXRegressor
-from skrnn.datasets import make_narx_system
+from skrnn._series._simulate import (
+    feedback_index,
+    series_layout,
+    simulate_linear,
+    simulate_network,
+    to_time_major,
+)
+from skrnn._series._weights import network_of
+from skrnn.datasets import make_arx_system, make_narx_system
 
 N_TRAIN, N_SIM, N_SERIES = 20_000, 10_000, 100
+N_LINEAR = 200_000
 N_LAGS, N_OUTPUT_LAGS = 2, 2
 BASE = MLPRegressor(hidden_layer_sizes=(32,), random_state=0)
 
@@ -79,6 +96,37 @@ def make_panel():
         names=["series", "step"],
     )
     return pd.DataFrame(np.concatenate(xs), index=index)  # like X: no names
+
+
+def linear_free_run(repeats):
+    """The per-step loop against lfilter for a linear one-output model."""
+    X, y = make_arx_system(N_LINEAR, noise=0.1, random_state=0)
+    narx = NARXRegressor(LinearRegression(), n_lags=2, n_output_lags=2).fit(X, y)
+    starts = np.array([0, N_LINEAR])
+    _, lengths, index = series_layout(starts)
+    Zx = to_time_major(narx._input_lags(X, starts), lengths, index)
+    y0 = np.tile(narx.y_mean_, (2, 1))[:, None, :]  # (M, 1 series, 1 output)
+    [(W, b)], activation = network_of(narx.estimator_)
+    feedback = feedback_index(narx.n_output_lags_)
+    times = {"loop": [], "lfilter": []}
+    for _ in range(repeats):  # side by side: one of each per repeat
+        start = time.perf_counter()
+        loop = simulate_network(Zx, lengths, y0, [(W, b)], activation, feedback)
+        times["loop"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        fast = simulate_linear(Zx, lengths, y0, W, b, feedback)
+        times["lfilter"].append(time.perf_counter() - start)
+    t_loop, t_fast = (float(np.median(times[k])) for k in ("loop", "lfilter"))
+    error = np.abs(fast - loop).max() / np.abs(loop).max()
+    print(
+        f"linear free run, {N_LINEAR} steps, LinearRegression, n_lags=2, "
+        f"n_output_lags=2; medians of {repeats} runs side by side"
+    )
+    print(f"{'per-step loop (simulate_network)':<52s} {t_loop * 1e3:10.1f} ms")
+    print(f"{'lfilter (simulate_linear)':<52s} {t_fast * 1e3:10.1f} ms")
+    print(
+        f"loop / lfilter {t_loop / t_fast:.1f}x; max relative difference {error:.1e}\n"
+    )
 
 
 def main(repeats):
@@ -172,4 +220,10 @@ def main(repeats):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
-    main(parser.parse_args().repeats)
+    parser.add_argument(
+        "--linear-only", action="store_true", help="only the linear free run"
+    )
+    args = parser.parse_args()
+    linear_free_run(max(args.repeats, 5))
+    if not args.linear_only:
+        main(args.repeats)

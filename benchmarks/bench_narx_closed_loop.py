@@ -48,8 +48,8 @@ from skrnn._series._closed_loop import (  # noqa: E402
     make_network,
     pack,
 )
-from skrnn._series._narx import _network_of  # noqa: E402
 from skrnn._series._simulate import feedback_index, simulate_network  # noqa: E402
+from skrnn._series._weights import network_of  # noqa: E402
 from skrnn.datasets import make_narx_system  # noqa: E402
 
 
@@ -92,7 +92,7 @@ def main():
     started = time.perf_counter()
     opened = NARXRegressor(random_state=0).fit(X, y)
     open_fit = time.perf_counter() - started
-    weights, activation = _network_of(opened.estimator_)
+    weights, activation = network_of(opened.estimator_)
     net = make_network(weights, activation, 3, feedback_index([2]), 2)
     theta = pack(weights)
     one = batch([(X[:, 0], y)])

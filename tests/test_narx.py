@@ -15,8 +15,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
+import skrnn._series._narx as narx_module
 from skrnn import NARXRegressor
-from skrnn._series._narx import _network_of
+from skrnn._series._simulate import simulate_network
+from skrnn._series._weights import network_of
 from skrnn.datasets import make_arx_system, make_narx_system
 
 # --------------------------------------------------------------------------
@@ -409,10 +411,10 @@ BASES = {
 def test_fast_path_gives_the_numbers_of_the_general_path(base, two_outputs):
     y = np.c_[Y_NL, np.roll(Y_NL, 1)] if two_outputs else Y_NL
     fast = NARXRegressor(BASES[base], n_output_lags=[2, 1][: y.ndim]).fit(X_NL, y)
-    assert (_network_of(fast.estimator_) is None) == (base == "subclass")
+    assert (network_of(fast.estimator_) is None) == (base == "subclass")
     general = clone(fast).set_params(estimator=Hidden(BASES[base])).fit(X_NL, y)
     general.estimator_.model_ = fast.estimator_  # the very same fitted model
-    assert _network_of(general.estimator_) is None
+    assert network_of(general.estimator_) is None
     for kwargs in ({}, {"y_init": 0.5}):
         np.testing.assert_allclose(
             fast.predict(X_NL2, **kwargs), general.predict(X_NL2, **kwargs), rtol=1e-9
@@ -442,6 +444,54 @@ def test_fast_path_on_a_panel(equal_lengths):
     for sid in LENGTHS:  # each series alone
         mine = frame.index.get_level_values(0) == sid
         np.testing.assert_allclose(y_sim[mine], fast.predict(frame.loc[[sid]]))
+
+
+def random_arx_panel(seed, M, lengths=(300, 170, 45)):
+    """A panel of a random stable ARX system of order M, two inputs."""
+    rng = np.random.default_rng(seed)
+    ar_coef = -np.poly(rng.uniform(-0.9, 0.9, size=M))[1:]
+    input_coef = rng.normal(size=(3, 2))
+    frames, targets = [], []
+    for k, n in enumerate(lengths):
+        X, y = make_arx_system(
+            n,
+            n_inputs=2,
+            ar_coef=ar_coef,
+            input_coef=input_coef,
+            noise=0.1,
+            random_state=seed * 10 + k,
+        )
+        index = pd.MultiIndex.from_arrays([[k] * n, np.arange(n)])
+        frames.append(pd.DataFrame(X, index=index))
+        targets.append(pd.Series(y, index=index))
+    return pd.concat(frames), pd.concat(targets), rng.normal(size=M)
+
+
+def loop_path(Zx, lengths, y0, W, b, feedback):
+    """The per-step loop of the fast path, for a linear model's one layer."""
+    return simulate_network(Zx, lengths, y0, [(W, b)], "identity", feedback)
+
+
+@pytest.mark.parametrize("seed, M, delay", [(0, 1, 0), (1, 3, 2), (2, 5, 1)])
+def test_linear_free_run_by_lfilter_is_the_loop_to_rounding(seed, M, delay):
+    X, y, y_init = random_arx_panel(seed, M)
+    model = NARXRegressor(Ridge(alpha=1e-3), n_lags=[2, 1], n_output_lags=M)
+    model.set_params(delay=delay).fit(X, y)
+    future = X.groupby(level=0).head(20)  # the next 20 steps of each series
+    future.index = pd.MultiIndex.from_arrays(
+        [future.index.get_level_values(0), future.index.get_level_values(1) + 1000]
+    )
+    fast = model.predict(X, y_init=y_init)
+    fast_forecast = model.forecast(20, future)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(narx_module, "simulate_linear", loop_path)
+        loop = model.predict(X, y_init=y_init)
+        loop_forecast = model.forecast(20, future)
+    assert np.abs(fast - loop).max() < 1e-12 * np.abs(loop).max()
+    assert (
+        np.abs(fast_forecast - loop_forecast).max()
+        < 1e-12 * np.abs(loop_forecast).max()
+    )
 
 
 def test_without_output_lags_the_model_is_finite_response():
@@ -673,7 +723,7 @@ def test_default_network_identifies_the_nonlinear_system():
     linear = NARXRegressor(LinearRegression()).fit(X, y)
     assert linear.score(X_test, y_test) < 0.9
     assert narx.score(X_test, y_test) > 0.97
-    assert _network_of(narx.estimator_) is not None  # simulated by the fast path
+    assert network_of(narx.estimator_) is not None  # simulated by the fast path
 
 
 # --------------------------------------------------------------------------

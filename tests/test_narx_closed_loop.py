@@ -26,8 +26,8 @@ from skrnn._series._closed_loop import (
     train_closed_loop,
     unpack,
 )
-from skrnn._series._narx import _network_of
 from skrnn._series._simulate import feedback_index, simulate_network
+from skrnn._series._weights import network_of
 from skrnn.datasets import make_narx_system
 
 # the small base networks of the estimator tests stop before converging
@@ -284,7 +284,7 @@ def test_estimator_holds_the_closed_loop_weights_for_every_path():
     opened = NARXRegressor(MLPRegressor(**SMALL)).fit(X_SMALL, Y_SMALL)
     assert not np.allclose(narx.estimator_.coefs_[0], opened.estimator_.coefs_[0])
     # the loss of the weights in estimator_ is the last one recorded
-    weights, activation = _network_of(narx.estimator_)
+    weights, activation = network_of(narx.estimator_)
     net = make_network(weights, activation, 3, feedback_index([2]), 2)
     Zx = np.c_[X_SMALL[2:], X_SMALL[1:-1], X_SMALL[:-2]][:, None, :]
     args = (Zx, [298], Y_SMALL[2:, None, None], Y_SMALL[:2, None, None])
@@ -294,7 +294,7 @@ def test_estimator_holds_the_closed_loop_weights_for_every_path():
     # the fast path (the weights) and the general path (predict) agree
     general = clone(narx).set_params(estimator=Hidden(), training="open_loop")
     general.fit(X_SMALL, Y_SMALL).estimator_.model = narx.estimator_
-    assert _network_of(general.estimator_) is None
+    assert network_of(general.estimator_) is None
     X_new = make_narx_system(100, random_state=1)[0]
     np.testing.assert_allclose(narx.predict(X_new), general.predict(X_new), rtol=1e-9)
     np.testing.assert_allclose(

@@ -5,31 +5,16 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin, clone, is_regressor
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import SGDRegressor
 from sklearn.metrics import r2_score
 from sklearn.neural_network import MLPRegressor
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series, check_y_init
-from .._data._sklearn_compat import (
-    HasMethods,
-    Interval,
-    LinearModel,
-    StrOptions,
-    _fit_context,
-)
-from .._data._time_index import (
-    advance,
-    check_follows,
-    continue_index,
-    index_names,
-    time_info,
-)
+from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from .._data._time_index import index_names
 from .._nn._activations import ACTIVATIONS
 from .._nn._runtime import blas_limit
 from ._base import default_regressor, resolve_lags
@@ -46,75 +31,16 @@ from ._simulate import (
     from_time_major,
     predict_steps_ahead,
     series_layout,
+    simulate_linear,
     simulate_model,
     simulate_network,
     to_time_major,
 )
+from ._tail import absorb, continue_inputs, empty_tail, forecast_index
+from ._weights import mlp_layers, network_of, predict_from
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
 __all__ = ["NARXRegressor"]
-
-
-# --------------------------------------------------------------------------
-# The fast path: a fitted estimator as the weights of a feed-forward network
-# --------------------------------------------------------------------------
-
-
-def _predict_from(estimator, package):
-    """Whether ``estimator.predict`` is scikit-learn's own, from ``package``."""
-    return getattr(type(estimator).predict, "__module__", "").startswith(package)
-
-
-def _linear_layers(est):
-    coef = np.asarray(est.coef_, dtype=np.float64)
-    W = coef.reshape(-1, coef.shape[-1]).T
-    b = np.broadcast_to(np.asarray(est.intercept_, dtype=np.float64), W.shape[1:])
-    return [(W, b.copy())], "identity"
-
-
-def _mlp_layers(est):
-    weights = [
-        (np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64))
-        for W, b in zip(est.coefs_, est.intercepts_, strict=True)
-    ]
-    return weights, est.activation
-
-
-def _network_of(est):
-    """``(weights, activation)`` of a linear model, an MLP or a scaled one.
-
-    None when ``est`` is anything else: the simulation then calls its
-    ``predict``. Only scikit-learn's own ``predict`` methods qualify, so a
-    subclass that changes ``predict`` takes the general path.
-    """
-    if isinstance(est, Pipeline) and _predict_from(est, "sklearn.pipeline"):
-        network = _network_of(est.steps[-1][1])
-        if network is None:
-            return None
-        (W1, b1), *rest = network[0]
-        for _, step in reversed(est.steps[:-1]):  # z' = (z - mean) / scale
-            if step is None or step == "passthrough":
-                continue
-            if type(step) is not StandardScaler:
-                return None
-            mean = 0.0 if step.mean_ is None else step.mean_
-            scale = 1.0 if step.scale_ is None else step.scale_
-            b1 = b1 - (mean / scale) @ W1
-            W1 = W1 / np.reshape(scale, (-1, 1))
-        return [(W1, b1), *rest], network[1]
-    if isinstance(est, (LinearModel, SGDRegressor)) and is_regressor(est):
-        # LinearSVR inherits LinearModel.predict
-        if _predict_from(est, "sklearn.linear_model"):
-            return _linear_layers(est)
-        return None
-    if (
-        isinstance(est, MLPRegressor)
-        and _predict_from(est, "sklearn.neural_network")
-        and est.out_activation_ == "identity"
-        and est.activation in ACTIVATIONS
-    ):
-        return _mlp_layers(est)
-    return None
 
 
 class NARXRegressor(RegressorMixin, BaseEstimator):
@@ -247,8 +173,10 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     simulation evaluates the fitted weights directly: the input part of the
     first layer is computed for many steps at once, and each step costs one
     small matrix product per layer (the same numbers as ``predict``, up to
-    rounding). Any other regressor's ``predict`` is
-    called once per step. A DataFrame with a two-level ``(series_id, time)``
+    rounding). A linear model with one output is an IIR filter of its input
+    part, run by :func:`scipy.signal.lfilter` without a Python loop over
+    steps. Any other regressor's ``predict`` is called once per step. A
+    DataFrame with a two-level ``(series_id, time)``
     MultiIndex is a panel of independent series, simulated together: one
     model evaluation per step for the whole panel.
 
@@ -471,7 +399,9 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self._y_1d = data.y_1d
         self._y_names = data.y_names
         self._index_names = index_names(X, y)
-        self._state = self._absorb(self._empty_state(data.ids), data)
+        y_start = np.tile(self.y_mean_, (self._output_history, 1))
+        tail = empty_tail(data.ids is not None, self._input_history, y_start)
+        self._state = absorb(tail, data, owner=type(self).__name__)
         return self
 
     # ---------------------------------------------------------- closed loop
@@ -481,7 +411,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         est = self.estimator_
         if not (
             isinstance(est, MLPRegressor)
-            and _predict_from(est, "sklearn.neural_network")
+            and predict_from(est, "sklearn.neural_network")
             and est.activation in ACTIVATIONS
             and est.loss == "squared_error"
         ):
@@ -500,7 +430,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
 
     def _fit_closed_loop(self, data, history):
         """Train ``estimator_``'s weights on the free-run simulation error."""
-        weights, activation = _mlp_layers(self.estimator_)
+        weights, activation = mlp_layers(self.estimator_)
         M = self._output_history
         Zx = self._input_lags(data.X, data.starts)
         net = make_network(
@@ -566,7 +496,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         Ztm = to_time_major(Zx, lengths, index)
         y0 = np.swapaxes(y0[perm], 0, 1)
         feedback = feedback_index(self.n_output_lags_)
-        network = _network_of(self.estimator_)
+        network = network_of(self.estimator_)
         if network is not None and network[0][0][0].shape[0] != (
             Zx.shape[1] + len(feedback)
         ):
@@ -575,6 +505,8 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             if network is None:
                 predict = self.estimator_.predict
                 Y = simulate_model(Ztm, lengths, y0, predict, feedback)
+            elif len(network[0]) == 1 and self.n_outputs_ == 1:  # an IIR filter
+                Y = simulate_linear(Ztm, lengths, y0, *network[0][0], feedback)
             else:
                 Y = simulate_network(Ztm, lengths, y0, *network, feedback)
         out = from_time_major(Y, index)
@@ -725,63 +657,6 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
 
     # ------------------------------------------------------------- forecast
 
-    def _empty_state(self, ids):
-        return {"ids": None if ids is None else [], "x": [], "y": [], "time": []}
-
-    def _new_series(self, state):
-        n_inputs = len(self.n_lags_)
-        M = self._output_history
-        state["x"].append(np.empty((0, n_inputs)))
-        state["y"].append(np.tile(self.y_mean_, (M, 1)))
-        state["time"].append(None)
-        return len(state["x"]) - 1
-
-    def _absorb(self, state, data, where="X"):
-        """The state after the rows of ``data`` (the last rows of each series).
-
-        Per series: the last ``d + max(N)`` inputs, the last ``max(M)``
-        outputs (older ones are ``y_mean_``) and how its time index goes on.
-        """
-        state = {key: (None if v is None else list(v)) for key, v in state.items()}
-        panel = state["ids"] is not None
-        if panel and data.ids is None:
-            raise ValueError(
-                f"{type(self).__name__} was fitted on a panel; update it with a "
-                "DataFrame (or Series) with a (series_id, time) MultiIndex."
-            )
-        if not panel and data.ids is not None:
-            raise ValueError(
-                f"{type(self).__name__} was fitted on one series; update it with "
-                "one series, not a panel."
-            )
-        if not panel and not state["x"]:
-            self._new_series(state)
-        Hx, M = self._input_history, self._output_history
-        position = {sid: k for k, sid in enumerate(state["ids"] or [])}
-        for g in range(data.n_series):
-            if panel:
-                sid = data.ids[g]
-                if sid not in position:
-                    state["ids"].append(sid)
-                    position[sid] = self._new_series(state)
-                k = position[sid]
-            else:
-                k = 0
-            a, b = data.starts[g], data.starts[g + 1]
-            info = state["time"][k]
-            new = None if data.time_index is None else time_info(data.time_index[g])
-            if new is None or (info is not None and new[0] != info[0]):
-                # no index, or one of another kind (a RangeIndex after dates)
-                state["time"][k] = advance(info, b - a)
-            else:
-                check_follows(info, data.time_index[g][0], where)
-                state["time"][k] = time_info(data.time_index[g], info)
-            x = np.concatenate([state["x"][k], data.X[a:b]])
-            state["x"][k] = x[len(x) - min(Hx, len(x)) :]
-            y = np.concatenate([state["y"][k], data.y[a:b]])
-            state["y"][k] = y[len(y) - M :]
-        return state
-
     def update(self, X_new, y_new):
         """Append newly observed rows, so that ``forecast`` continues them.
 
@@ -820,17 +695,16 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             self, X_new, y_new, reset=False, y_required=True, allow_X_none=True
         )
         self._check_outputs(data, "y_new")
-        self._state = self._absorb(self._state, data, "X_new")
+        self._state = absorb(self._state, data, "X_new", type(self).__name__)
         return self
 
     def _future_inputs(self, n_steps, X_future):
         """The exogenous regressors of the next ``n_steps`` rows of each series.
 
-        Returns the grouped regressors (series in the state's order) and the
+        Returns the grouped regressors (series in the tail's order) and the
         time labels of ``X_future`` per series (or None).
         """
-        state = self._state
-        n_series = len(state["x"])
+        tail = self._state
         name = type(self).__name__
         if len(self.n_lags_) == 0:
             if X_future is not None:
@@ -838,60 +712,17 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                     f"{name} was fitted without exogenous input (X=None): call "
                     "forecast(n_steps) without X_future."
                 )
-            return np.empty((n_series * n_steps, 0)), None
+            return np.empty((tail.n_series * n_steps, 0)), None
         if X_future is None:
             raise ValueError(
                 f"{name} was fitted with {len(self.n_lags_)} exogenous input(s): "
                 f"forecast needs their future values, X_future with n_steps="
-                f"{n_steps} rows{' per series' if state['ids'] is not None else ''}. "
+                f"{n_steps} rows{' per series' if tail.ids is not None else ''}. "
                 "Missing inputs are never filled in."
             )
         data = check_series(self, X_future, reset=False)
-        if state["ids"] is None:
-            if data.ids is not None:
-                raise ValueError(
-                    f"{name} was fitted on one series; X_future must be one "
-                    "series, not a panel."
-                )
-            groups = [0]
-        else:
-            if data.ids is None:
-                raise ValueError(
-                    f"{name} was fitted on a panel of {n_series} series; X_future "
-                    "must be a DataFrame with a (series_id, time) MultiIndex and "
-                    f"n_steps={n_steps} rows for each series."
-                )
-            position = {sid: g for g, sid in enumerate(data.ids)}
-            missing = [s for s in state["ids"] if s not in position]
-            extra = sorted(set(position) - set(state["ids"]), key=position.get)
-            if missing or extra:
-                raise ValueError(
-                    "X_future must hold every series seen by fit and no other: "
-                    f"missing {missing}, unknown {extra}."
-                )
-            groups = [position[s] for s in state["ids"]]
-        lengths = data.lengths[groups]
-        if (lengths != n_steps).any():
-            raise ValueError(
-                f"X_future has {int(lengths[lengths != n_steps][0])} rows"
-                f"{' for a series' if state['ids'] is not None else ''}, but "
-                f"n_steps={n_steps}: give exactly n_steps rows of future inputs"
-                f"{' per series' if state['ids'] is not None else ''}."
-            )
-        times = None
-        if data.time_index is not None:
-            times = [data.time_index[g] for g in groups]
-            for k, index in enumerate(times):
-                check_follows(state["time"][k], index[0], "X_future")
-        pieces, keep, offset = [], [], 0
-        for k, g in enumerate(groups):
-            tail = state["x"][k]
-            pieces += [tail, data.X[data.starts[g] : data.starts[g + 1]]]
-            keep.append(offset + len(tail) + np.arange(n_steps))
-            offset += len(tail) + n_steps
-        starts = np.array([0] + [int(k[-1]) + 1 for k in keep], dtype=np.int64)
-        Z = self._input_lags(np.concatenate(pieces), starts)
-        return Z[np.concatenate(keep)], times
+        X, starts, future, times = continue_inputs(tail, data, n_steps, name)
+        return self._input_lags(X, starts)[future], times
 
     def _as_pandas(self, Y, index):
         if Y.ndim == 1:
@@ -899,39 +730,6 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             return pd.Series(Y, index=index, name=name)
         columns = self._y_names if self._y_names else None
         return pd.DataFrame(Y, index=index, columns=columns)
-
-    def _forecast_index(self, n_steps, times):
-        """The index of a forecast, or None for a plain array."""
-        state = self._state
-        names = self._index_names
-        if state["ids"] is None:
-            if times is not None and isinstance(
-                times[0], (pd.DatetimeIndex, pd.PeriodIndex)
-            ):
-                index = times[0]
-            elif state["time"][0] is not None and state["time"][0][0] in (
-                "datetime",
-                "period",
-            ):
-                index = continue_index(state["time"][0], n_steps)
-            else:
-                index = None
-            if index is None:
-                return None
-            return index.rename(names[0] if names and len(names) == 1 else None)
-        if times is None:
-            times = [
-                None if info is None else continue_index(info, n_steps)
-                for info in state["time"]
-            ]
-        level_names = list(names) if names and len(names) == 2 else [None, None]
-        if any(t is None for t in times):
-            times = [pd.RangeIndex(1, n_steps + 1)] * len(times)
-            level_names[1] = "step"
-        ids = pd.Index(state["ids"]).repeat(n_steps)
-        return pd.MultiIndex.from_arrays(
-            [ids, times[0].append(list(times[1:]))], names=level_names
-        )
 
     def forecast(self, n_steps, X_future=None):
         """Continue every series seen by ``fit`` (or ``update``) ``n_steps`` steps.
@@ -985,11 +783,10 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"n_steps must be >= 1, got {n_steps}.")
         n_steps = int(n_steps)
         Zx, times = self._future_inputs(n_steps, X_future)
-        n_series = len(self._state["x"])
-        y0 = np.stack(self._state["y"])
-        starts = n_steps * np.arange(n_series + 1, dtype=np.int64)
-        Y = self._format(self._simulate(Zx, starts, y0))
-        index = self._forecast_index(n_steps, times)
+        tail = self._state
+        starts = n_steps * np.arange(tail.n_series + 1, dtype=np.int64)
+        Y = self._format(self._simulate(Zx, starts, tail.outputs))
+        index = forecast_index(tail, n_steps, times, self._index_names)
         return Y if index is None else self._as_pandas(Y, index)
 
     def __sklearn_tags__(self):

@@ -21,8 +21,11 @@ Layouts, all time-major
 - series are ordered longest first, so the series still running at step t
   are a prefix ``[:S_t]`` of the batch (:func:`series_layout`).
 
-Two kinds of ``f``:
+Three kinds of ``f``:
 
+- :func:`simulate_linear`: a linear model with one output is an IIR filter
+  of its exogenous part; :func:`scipy.signal.lfilter` runs it, all series at
+  once, from the initial state of each series' output history.
 - :func:`simulate_network`: a feed-forward network given by its weights (a
   linear model is a network with no hidden layer). The exogenous part of the
   first layer is one matrix product for a block of steps before the loop
@@ -39,6 +42,7 @@ from collections import deque
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from scipy.signal import lfilter
 
 from .._nn._activations import ACTIVATIONS
 from .._nn._cellmath import running_counts
@@ -49,6 +53,7 @@ __all__ = [
     "to_time_major",
     "from_time_major",
     "simulate_network",
+    "simulate_linear",
     "simulate_model",
     "predict_steps_ahead",
 ]
@@ -242,6 +247,77 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
     Y = U[M:]
     Y += shift
     return Y
+
+
+def simulate_linear(Zx, lengths, y0, W, b, feedback):
+    """Free-run simulation of a linear model with one output, by ``lfilter``.
+
+    Parameters
+    ----------
+    Zx : ndarray of shape (T, S, n_x)
+        Exogenous regressors, time-major; rows past a series' length are
+        ignored.
+    lengths : ndarray of shape (S,)
+        Series lengths, non-increasing.
+    y0 : ndarray of shape (M, S, 1)
+        Output history before the first step, oldest first.
+    W : ndarray of shape (n_x + n_feedback, 1)
+        The coefficients: the ``n_x`` exogenous regressors, then the feedback
+        regressors.
+    b : ndarray of shape (1,)
+        The intercept.
+    feedback : ndarray of int
+        :func:`feedback_index` of the feedback regressors.
+
+    Returns
+    -------
+    Y : ndarray of shape (T, S, 1)
+        The simulated outputs (undefined past each series' length); the
+        numbers of :func:`simulate_network` for the same one layer, up to
+        rounding.
+
+    Notes
+    -----
+    With ``e_t = z_t Wx + b`` (one matrix product for all steps) and
+    ``c_m`` the coefficient of the lag-m output (0 for a lag the model does
+    not read), the model is the difference equation
+
+    .. math:: y_t = e_t + c_1 y_{t-1} + \\ldots + c_M y_{t-M},
+
+    the IIR filter ``lfilter([1], [1, -c_1, ..., -c_M], e)``. Its initial
+    state for the outputs ``y_{-1}, ..., y_{-M}`` before the first step is
+    that of :func:`scipy.signal.lfiltic` with no past input,
+
+    .. math:: z_i[m] = \\sum_{j=m+1}^{M} c_j \\, y_{m-j}, \\qquad m = 0 \\ldots M-1,
+
+    built for every series at once. The filter runs along the time axis of
+    the whole ``(T, S)`` batch in one call.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._series._simulate import simulate_linear
+    >>> # y_t = 0.5 y_{t-1} + x_t, from y_{-1} = 0
+    >>> W, b = np.array([[1.0], [0.5]]), np.zeros(1)
+    >>> Y = simulate_linear(np.ones((4, 1, 1)), np.array([4]),
+    ...                     np.zeros((1, 1, 1)), W, b, np.array([0]))
+    >>> Y[:, 0, 0]
+    array([1.   , 1.5  , 1.75 , 1.875])
+    """
+    T, S, n_x = Zx.shape
+    M = y0.shape[0]
+    c = np.zeros(M)
+    c[feedback] = W[n_x:, 0]  # window element M - m is lag m
+    c = c[::-1]  # c[m - 1] is the coefficient of lag m
+    e = Zx @ W[:n_x, 0] + b[0]  # (T, S)
+    if M == 0:
+        return e[:, :, None]
+    y_past = y0[::-1, :, 0]  # y_{-1}, ..., y_{-M}: (M, S)
+    zi = np.empty((M, S))
+    for m in range(M):
+        zi[m] = c[m:] @ y_past[: M - m]
+    Y, _ = lfilter([1.0], np.r_[1.0, -c], e, axis=0, zi=zi)
+    return Y[:, :, None]
 
 
 def simulate_model(Zx, lengths, y0, predict, feedback):
