@@ -25,6 +25,7 @@ from skrnn._series._closed_loop import (
     simulation_loss,
     train_closed_loop,
     unpack,
+    unpack_skip,
 )
 from skrnn._series._simulate import feedback_index, simulate_network
 from skrnn._series._weights import network_of
@@ -47,6 +48,7 @@ def problem(
     activation="tanh",
     lengths=(11, 11),
     seed=0,
+    skip=False,
 ):
     """Random weights, inputs, targets and initial window, time-major."""
     rng = np.random.default_rng(seed)
@@ -58,14 +60,15 @@ def problem(
         (rng.normal(0, 0.5, (a, b)), rng.normal(0, 0.3, b))
         for a, b in zip(sizes[:-1], sizes[1:], strict=True)
     ]
-    net = make_network(weights, activation, n_x, feedback, M)
+    net = make_network(weights, activation, n_x, feedback, M, skip=skip)
+    skip = rng.normal(0, 0.3, (sizes[0], n_outputs)) if skip else None
     lengths = np.asarray(lengths)
     T, S = int(lengths.max()), len(lengths)
     Zx = rng.normal(size=(T, S, n_x))
     Zx[np.arange(T)[:, None] >= lengths] = 0  # padding, as to_time_major gives
     Y = rng.normal(size=(T, S, n_outputs))
     y0 = rng.normal(size=(M, S, n_outputs))
-    return pack(weights), net, Zx, lengths, Y, y0
+    return pack(weights, skip), net, Zx, lengths, Y, y0
 
 
 CASES = {
@@ -81,6 +84,9 @@ CASES = {
     "no_exogenous_input": {"n_x": 0},
     "panel_of_unequal_lengths": {"lengths": (11, 8, 3)},
     "X_none_panel_linear": {"n_x": 0, "hidden": (), "lengths": (9, 4)},
+    "skip": {"skip": True},
+    "skip_panel_two_layers": {"skip": True, "hidden": (4, 3), "lengths": (11, 8, 3)},
+    "skip_one_output_three_lags": {"skip": True, "n_output_lags": (3,)},
 }
 
 
@@ -88,7 +94,13 @@ CASES = {
 def test_simulation_is_the_free_run_of_the_fast_path(case):
     theta, net, Zx, lengths, _, y0 = problem(**CASES[case])
     expected = simulate_network(
-        Zx, lengths, y0, unpack(theta, net), net.activation, net.feedback
+        Zx,
+        lengths,
+        y0,
+        unpack(theta, net),
+        net.activation,
+        net.feedback,
+        unpack_skip(theta, net),
     )
     valid = np.arange(len(Zx))[:, None] < lengths
     Y = simulate(theta, net, Zx, lengths, y0)

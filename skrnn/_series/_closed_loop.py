@@ -48,6 +48,7 @@ __all__ = [
     "make_network",
     "pack",
     "unpack",
+    "unpack_skip",
     "series_segments",
     "simulate",
     "closed_loop_chunks",
@@ -78,6 +79,11 @@ class LoopNetwork:
         where each sits in the flattened window of the last M outputs.
     n_output_lags : int
         M, the rows of the output window (``max(n_output_lags_)``).
+    skip : bool
+        A linear path from the regressors straight to the output, beside
+        the hidden layers: ``ŷ = f(z) + z S`` (the default network of
+        :mod:`skrnn._series._default`). Its matrix ``S`` (``(n_in,
+        n_outputs)``) follows the layers' weights in ``theta``.
     """
 
     shapes: tuple
@@ -85,37 +91,51 @@ class LoopNetwork:
     n_x: int
     feedback: np.ndarray
     n_output_lags: int
+    skip: bool = False
 
     @property
     def n_outputs(self):
         return self.shapes[-1][1]
 
     @property
+    def n_skip(self):
+        """Entries of the skip matrix (0 without one)."""
+        return self.shapes[0][0] * self.n_outputs if self.skip else 0
+
+    @property
     def n_weights(self):
         """``theta[:n_weights]`` are the weights, penalised by ``alpha``."""
-        return sum(a * b for a, b in self.shapes)
+        return sum(a * b for a, b in self.shapes) + self.n_skip
 
     @property
     def size(self):
         return self.n_weights + sum(b for _, b in self.shapes)
 
 
-def make_network(weights, activation, n_x, feedback, n_output_lags):
-    """The :class:`LoopNetwork` of a list of ``(W, b)`` layers."""
+def make_network(weights, activation, n_x, feedback, n_output_lags, skip=False):
+    """The :class:`LoopNetwork` of a list of ``(W, b)`` layers (and a skip)."""
     shapes = tuple(tuple(int(n) for n in np.shape(W)) for W, _ in weights)
+    if skip and len(shapes) < 2:
+        raise ValueError("A skip path needs a hidden layer; a linear model is one.")
     feedback = np.asarray(feedback, dtype=np.int64)
     if shapes[0][0] != n_x + len(feedback):
         raise ValueError(
             f"The first layer has {shapes[0][0]} inputs, but the model has "
             f"{n_x} exogenous and {len(feedback)} feedback regressors."
         )
-    return LoopNetwork(shapes, activation, int(n_x), feedback, int(n_output_lags))
+    return LoopNetwork(
+        shapes, activation, int(n_x), feedback, int(n_output_lags), bool(skip)
+    )
 
 
-def pack(weights):
-    """One flat float64 vector from a list of ``(W, b)``: weights, then biases."""
+def pack(weights, skip=None):
+    """One flat float64 vector from a list of ``(W, b)`` (and a skip matrix).
+
+    The layers' weights, then the skip matrix, then the biases.
+    """
+    skip = [] if skip is None else [np.ravel(skip)]
     return np.concatenate(
-        [np.ravel(W) for W, _ in weights] + [np.ravel(b) for _, b in weights]
+        [np.ravel(W) for W, _ in weights] + skip + [np.ravel(b) for _, b in weights]
     ).astype(np.float64)
 
 
@@ -130,8 +150,16 @@ def unpack(theta, net):
     return layers
 
 
+def unpack_skip(theta, net):
+    """View of the skip matrix ``(n_in, n_outputs)`` in ``theta``, or None."""
+    if not net.skip:
+        return None
+    end = net.n_weights
+    return theta[end - net.n_skip : end].reshape(net.shapes[0][0], net.n_outputs)
+
+
 def _feedback_matrix(W1, net):
-    """The first layer's feedback rows, scattered over the whole window."""
+    """The feedback rows of ``W1`` (first layer or skip), over the whole window."""
     W_fb = np.zeros((net.n_output_lags * net.n_outputs, W1.shape[1]))
     W_fb[net.feedback] = W1[net.n_x :]
     return W_fb
@@ -196,13 +224,13 @@ def series_segments(Zx, Y, starts, first, stop, n_output_lags):
 # --------------------------------------------------------------------------
 
 
-def _forward(layers, net, Zx, active, y0):
+def _forward(layers, net, Zx, active, y0, skip=None):
     """Free run of ``T`` steps from the window ``y0``, keeping the activations.
 
     Returns ``U`` (``(M + T, S, n_outputs)``: ``y0``, then the predictions;
     zero past each series' length) and ``H``, the post-activations of every
     hidden layer (``(T, S, width)`` each; for a network the first is the
-    first layer).
+    first layer). ``skip`` is the skip matrix of a network that has one.
     """
     T, S, n_x = Zx.shape
     M, n_outputs = net.n_output_lags, net.n_outputs
@@ -225,6 +253,11 @@ def _forward(layers, net, Zx, active, y0):
         return U, []
     H = [A1] + [np.zeros((T, S, n)) for _, n in net.shapes[1:-1]]
     W_out, b_out = layers[-1]
+    if skip is not None:  # the linear path: its exogenous part for every step
+        S_fb = _feedback_matrix(skip, net)
+        A_lin = np.matmul(np.ascontiguousarray(Zx).reshape(T * S, n_x), skip[:n_x])
+        A_lin += b_out
+        A_lin = A_lin.reshape(T, S, n_outputs)
     for t in range(T):
         s = active[t]
         h = A1[t, :s]
@@ -238,21 +271,27 @@ def _forward(layers, net, Zx, active, y0):
             h = hl
         out = U[M + t, :s]
         np.matmul(h, W_out, out=out)
-        out += b_out
+        if skip is None:
+            out += b_out
+        else:
+            out += A_lin[t, :s]
+            out += V[t, :s].reshape(s, -1) @ S_fb
     return U, H
 
 
-def _backward(layers, net, Zx, active, U, H, dU, grads):
+def _backward(layers, net, Zx, active, U, H, dU, grads, skip=None, g_skip=None):
     """Backpropagate ``dU[M:]`` (the loss gradient of each prediction).
 
     Walks back in time adding to ``dU[t]`` what reaches each prediction
     through the steps it is fed back into; the weight gradients are one
     matrix product per layer after the loop. Writes into ``grads`` (views
-    from :func:`unpack`); ``dU[:M]`` ends with the gradient of ``y0``.
+    from :func:`unpack`; ``g_skip`` the skip matrix's); ``dU[:M]`` ends with
+    the gradient of ``y0``.
     """
     T, S, n_x = Zx.shape
     M, n_outputs = net.n_output_lags, net.n_outputs
     W_fb_T = _feedback_matrix(layers[0][0], net).T
+    S_fb_T = None if skip is None else _feedback_matrix(skip, net).T
     dY = dU[M:]
     if H:
         # ψ'(a) of every step at once, zero past each series' length; the
@@ -280,8 +319,10 @@ def _backward(layers, net, Zx, active, U, H, dU, grads):
         else:
             da = dY[t, :s]
         if M:
-            dw = (da @ W_fb_T).reshape(s, M, n_outputs)
-            dU[t : t + M, :s] += dw.swapaxes(0, 1)
+            dw = da @ W_fb_T
+            if S_fb_T is not None:
+                dw += dY[t, :s] @ S_fb_T
+            dU[t : t + M, :s] += dw.reshape(s, M, n_outputs).swapaxes(0, 1)
     # weight gradients: one matrix product per layer
     rows = T * S
     deltas = D + [dY] if H else D
@@ -295,6 +336,11 @@ def _backward(layers, net, Zx, active, U, H, dU, grads):
         else:
             np.matmul(H[lay - 1].reshape(rows, -1).T, d2, out=dW)
         np.sum(d2, axis=0, out=db)
+    if g_skip is not None:
+        d2 = dY.reshape(rows, -1)
+        np.matmul(np.ascontiguousarray(Zx).reshape(rows, n_x).T, d2, out=g_skip[:n_x])
+        window = _windows(U, M).reshape(rows, M * n_outputs)[:, net.feedback]
+        np.matmul(window.T, d2, out=g_skip[n_x:])
 
 
 def simulate(theta, net, Zx, lengths, y0):
@@ -319,7 +365,7 @@ def simulate(theta, net, Zx, lengths, y0):
         The predictions (zero past each series' length).
     """
     active = running_counts(lengths, len(Zx))
-    U, _ = _forward(unpack(theta, net), net, Zx, active, y0)
+    U, _ = _forward(unpack(theta, net), net, Zx, active, y0, unpack_skip(theta, net))
     return U[net.n_output_lags :]
 
 
@@ -373,6 +419,7 @@ def closed_loop_chunks(
     if grad is None:
         grad = np.empty_like(theta)
     layers, grads = unpack(theta, net), unpack(grad, net)
+    skip, g_skip = unpack_skip(theta, net), unpack_skip(grad, net)
     penalised, g_penalised = theta[: net.n_weights], grad[: net.n_weights]
     step = T if bptt_steps is None else int(bptt_steps)
     state = np.asarray(y0, dtype=np.float64)
@@ -380,7 +427,7 @@ def closed_loop_chunks(
         t1 = min(T, t0 + step)
         counts = active[t0:t1].tolist()
         n_targets = int(active[t0:t1].sum())
-        U, H = _forward(layers, net, Zx[t0:t1], counts, state)
+        U, H = _forward(layers, net, Zx[t0:t1], counts, state, skip)
         state = U[t1 - t0 :]  # the last M predictions
         if M:
             state = state.copy()
@@ -391,7 +438,7 @@ def closed_loop_chunks(
         dY *= valid[:, :, None]
         value = 0.5 * float(np.vdot(dY, dY)) / net.n_outputs
         dY *= 1.0 / (net.n_outputs * n_targets)
-        _backward(layers, net, Zx[t0:t1], counts, U, H, dU, grads)
+        _backward(layers, net, Zx[t0:t1], counts, U, H, dU, grads, skip, g_skip)
         if alpha:
             value += 0.5 * alpha * float(np.dot(penalised, penalised))
             g_penalised += penalised * (alpha / n_targets)

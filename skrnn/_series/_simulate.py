@@ -162,7 +162,7 @@ def _output_buffer(y0, n_steps):
 _BLOCK = 1 << 20
 
 
-def simulate_network(Zx, lengths, y0, weights, activation, feedback):
+def simulate_network(Zx, lengths, y0, weights, activation, feedback, skip=None):
     """Free-run simulation of a feed-forward network with output feedback.
 
     Parameters
@@ -183,6 +183,9 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
         (the output layer is linear).
     feedback : ndarray of int
         :func:`feedback_index` of the feedback regressors.
+    skip : ndarray of shape (n_in, n_outputs) or None, default=None
+        A linear path beside the hidden layers, ``ŷ = f(z) + z S`` (needs a
+        hidden layer).
 
     Returns
     -------
@@ -194,9 +197,11 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
     With the first layer split as ``W1 = [Wx; Wy]``, its pre-activation is
     ``a_t = (z_t Wx + b1) + w_t Wy``. The first term is one matrix product
     for a block of steps (about a million numbers) before the loop over
-    them. For a network, the output bias is folded into that term too: the
-    loop stores ``u_t = y_t - b_out``, so each step ends with one matrix
-    product written straight into the output buffer.
+    them; a skip matrix rides along as extra columns of ``W1`` that the
+    activation does not touch, added to the output. For a network, the
+    output bias is folded into that term too: the loop stores
+    ``u_t = y_t - b_out``, so each step ends with one matrix product written
+    straight into the output buffer.
 
     Examples
     --------
@@ -213,6 +218,10 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
     T, S, n_x = Zx.shape
     M, _, n_outputs = y0.shape
     W1, b1 = weights[0]
+    width = W1.shape[1]  # hidden units; the columns after them are the skip's
+    if skip is not None:
+        W1 = np.hstack([W1, skip])
+        b1 = np.concatenate([b1, np.zeros(n_outputs)])
     W_fb = np.zeros((M * n_outputs, W1.shape[1]))
     W_fb[feedback] = W1[n_x:]
     linear = len(weights) == 1  # the first layer is the output layer
@@ -238,12 +247,16 @@ def simulate_network(Zx, lengths, y0, weights, activation, feedback):
                 continue
             h = E[t - t0, :s]
             h += w @ W_fb
+            if skip is not None:
+                h, lin = h[:, :width], h[:, width:]
             act(h)
             for W, b in hidden:
                 h = h @ W
                 h += b
                 act(h)
             np.matmul(h, W_out, out=U[M + t, :s])
+            if skip is not None:
+                U[M + t, :s] += lin
     Y = U[M:]
     Y += shift
     return Y
