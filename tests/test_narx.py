@@ -18,7 +18,7 @@ from sklearn.svm import SVR
 import skrnn._series._narx as narx_module
 from skrnn import NARXRegressor
 from skrnn._series._simulate import simulate_network
-from skrnn._series._weights import network_of
+from skrnn._series._weights import network_of, simulation_network
 from skrnn.datasets import make_arx_system, make_narx_system
 
 # --------------------------------------------------------------------------
@@ -723,7 +723,7 @@ def test_default_network_identifies_the_nonlinear_system():
     linear = NARXRegressor(LinearRegression()).fit(X, y)
     assert linear.score(X_test, y_test) < 0.9
     assert narx.score(X_test, y_test) > 0.97
-    assert network_of(narx.estimator_) is not None  # simulated by the fast path
+    assert simulation_network(narx.estimator_) is not None  # by the fast path
 
 
 # --------------------------------------------------------------------------

@@ -291,6 +291,7 @@ def test_estimator_holds_the_closed_loop_weights_for_every_path():
         MLPRegressor(**SMALL),
         training="closed_loop",
         validation_fraction=None,
+        subsequence_length=None,  # the loss below is that of one free run
         closed_loop_max_iter=20,
     ).fit(X_SMALL, Y_SMALL)
     opened = NARXRegressor(MLPRegressor(**SMALL)).fit(X_SMALL, Y_SMALL)
@@ -319,10 +320,12 @@ def test_estimator_holds_the_closed_loop_weights_for_every_path():
 def test_closed_loop_improves_the_free_run_of_the_nonlinear_system():
     """Noiseless data inside the model class (n_lags=2, n_output_lags=2).
 
-    The default network trained one step ahead simulates a fresh series with
-    R^2 0.994-0.997; L-BFGS on the free-run error (100 iterations, all rows)
-    cuts its free-run error 1 - R^2 to 0.17-0.45 of that over seeds 0-7. We
-    ask for 0.6: the free-run error must drop by 40% at least.
+    The default network (linear part plus network, on standardised data)
+    trained one step ahead simulates a fresh series with 1 - R^2 of
+    0.0015-0.0018 over seeds 0-2 (the MLP default before it: 0.0047-0.0055);
+    L-BFGS on the free-run error of subsequences (100 iterations, all rows)
+    brings it to 0.0012-0.0013 (the MLP default's closed loop: 0.0015-0.0017).
+    We ask for a 15% cut and an error below what the MLP default reached.
     """
     X, y = make_narx_system(2000, random_state=0)
     X_test, y_test = make_narx_system(1000, random_state=100)
@@ -333,8 +336,9 @@ def test_closed_loop_improves_the_free_run_of_the_nonlinear_system():
             random_state=0, training="closed_loop", validation_fraction=None
         ).fit(X, y)
     r2_open, r2_closed = opened.score(X_test, y_test), closed.score(X_test, y_test)
-    assert r2_open > 0.99  # the starting point is good already
-    assert 1 - r2_closed < 0.6 * (1 - r2_open)
+    assert r2_open > 0.998  # the starting point is good already
+    assert 1 - r2_closed < 0.85 * (1 - r2_open)
+    assert 1 - r2_closed < 0.0015
 
 
 def test_closed_loop_removes_the_bias_of_coloured_output_noise():

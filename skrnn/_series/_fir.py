@@ -2,12 +2,15 @@
 
 from numbers import Integral
 
+import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series
 from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
-from ._base import default_regressor, resolve_lags
+from ._base import resolve_lags
+from ._default import LinearPlusNetwork, default_regressor
+from ._scaling import fit_scaling, lag_columns
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
 __all__ = ["FIRRegressor"]
@@ -23,10 +26,13 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     estimator : regressor, default=None
-        The regressor f, cloned in ``fit``. None means a small neural network
-        (:class:`~sklearn.neural_network.MLPRegressor`, one hidden layer of 32
-        tanh units, Adam with early stopping given 1,000 rows or more) seeded by
-        ``random_state``.
+        The regressor f, cloned in ``fit``. None means skrnn's default
+        network, seeded by ``random_state``: the least-squares linear model
+        of the lags plus a small neural network (one hidden layer of 32 tanh
+        units, Adam, early stopping given 1,000 rows or more) trained on
+        what the linear model leaves, ``f(z) = z A + c + g(z)``; the network
+        is dropped when it does not lower the training error, so the default
+        is never worse than the linear model of the same lags.
     n_lags : int or array-like of int, default=4
         N, the number of past inputs beyond the current one; one int for
         every input column, or one per column.
@@ -38,11 +44,22 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         reaches before the start are not trained on.
     random_state : int, RandomState instance or None, default=None
         Seeds the default network; ignored when ``estimator`` is given.
+    scale : "auto" or bool, default="auto"
+        Standardise every lagged input and the target with their training
+        mean and standard deviation before they reach ``f``, and map the
+        predictions back: the model then learns the same from data in any
+        units. ``"auto"`` scales for the default network only; a given
+        estimator is used as given (put a
+        :class:`~sklearn.preprocessing.StandardScaler` in a pipeline in
+        front of it, or pass ``scale=True``).
 
     Attributes
     ----------
     estimator_ : regressor
-        The fitted regressor f, trained on the lag matrix.
+        The fitted regressor f, trained on the lag matrix (standardised when
+        ``scaled_``).
+    scaled_ : bool
+        Whether the lags and the target were standardised.
     n_lags_ : ndarray of shape (n_features_in_,)
         The lag count N of each input column.
     n_features_in_ : int
@@ -89,25 +106,37 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         "delay": [Interval(Integral, 0, None, closed="left")],
         "padding": [StrOptions(set(PADDINGS))],
         "random_state": ["random_state"],
+        "scale": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
-        self, estimator=None, *, n_lags=4, delay=0, padding="edge", random_state=None
+        self,
+        estimator=None,
+        *,
+        n_lags=4,
+        delay=0,
+        padding="edge",
+        random_state=None,
+        scale="auto",
     ):
         self.estimator = estimator
         self.n_lags = n_lags
         self.delay = delay
         self.padding = padding
         self.random_state = random_state
+        self.scale = scale
 
     def _lags(self, data):
-        return lag_matrix(
+        Z = lag_matrix(
             data.X,
             self.n_lags_,
             delay=self.delay,
             starts=data.starts,
             padding=self.padding,
         )
+        if self._scaling is not None:
+            Z = self._scaling.lags(Z, lag_columns(self.n_lags_))
+        return Z
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -136,13 +165,23 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
             rows = slice(history, None)
         else:
             rows = trainable_rows(data.starts, history)
+        self.scaled_ = self.estimator is None if self.scale == "auto" else self.scale
+        self._scaling = fit_scaling(data.X, data.y) if self.scaled_ else None
         Z = self._lags(data)[rows]
-        target = data.y[rows, 0] if data.y_1d else data.y[rows]
+        target = data.y[rows]
+        if self._scaling is not None:
+            target = self._scaling.outputs(target)
+        target = target[:, 0] if data.y_1d else target
         if self.estimator is None:
             self.estimator_ = default_regressor(self.random_state, len(Z))
         else:
             self.estimator_ = clone(self.estimator)
         self.estimator_.fit(Z, target)
+        if isinstance(self.estimator_, LinearPlusNetwork):
+            linear = self.estimator_.linear_.predict(Z)
+            full = self.estimator_.predict(Z)
+            if np.mean((full - target) ** 2) >= np.mean((linear - target) ** 2):
+                self.estimator_.drop_network()
         self._y_1d = data.y_1d
         return self
 
@@ -162,7 +201,11 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         data = check_series(self, X, reset=False)
-        return data.restore_order(self.estimator_.predict(self._lags(data)))
+        y = self.estimator_.predict(self._lags(data))
+        if self._scaling is not None:
+            y = self._scaling.unscale(y if y.ndim == 2 else y[:, None])
+            y = y[:, 0] if self._y_1d else y
+        return data.restore_order(y)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -17,15 +17,18 @@ from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_conte
 from .._data._time_index import index_names
 from .._nn._activations import ACTIVATIONS
 from .._nn._runtime import blas_limit
-from ._base import default_regressor, resolve_lags
+from ._base import resolve_lags
 from ._closed_loop import (
     SOLVERS,
     make_network,
     pack,
-    series_segments,
     train_closed_loop,
     unpack,
+    unpack_skip,
 )
+from ._default import LinearPlusNetwork, default_regressor
+from ._scaling import fit_scaling, lag_columns
+from ._shooting import segments, split_rows, subsequences
 from ._simulate import (
     feedback_index,
     from_time_major,
@@ -37,7 +40,7 @@ from ._simulate import (
     to_time_major,
 )
 from ._tail import absorb, continue_inputs, empty_tail, forecast_index
-from ._weights import mlp_layers, network_of, predict_from
+from ._weights import mlp_layers, predict_from, simulation_network
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 
 __all__ = ["NARXRegressor"]
@@ -54,11 +57,12 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     estimator : regressor, default=None
-        The regressor f, cloned in ``fit``. None means the small neural
-        network of :class:`FIRRegressor` (an
-        :class:`~sklearn.neural_network.MLPRegressor` with one hidden layer
-        of 32 tanh units) seeded by ``random_state``. With several outputs
-        it must predict them all (or be wrapped in
+        The regressor f, cloned in ``fit``. None means skrnn's default
+        network (as in :class:`FIRRegressor`), seeded by ``random_state``:
+        the least-squares linear model of the lags plus a small neural
+        network (32 tanh units) trained on what it leaves,
+        ``f(z) = z A + c + g(z)`` (Notes). With several outputs a given
+        estimator must predict them all (or be wrapped in
         :class:`~sklearn.multioutput.MultiOutputRegressor`).
     n_lags : int or array-like of int, default=2
         N, the number of past inputs beyond the current one; one int for
@@ -75,6 +79,15 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         output history reaches before the start are not trained on.
     random_state : int, RandomState instance or None, default=None
         Seeds the default network; ignored when ``estimator`` is given.
+    scale : "auto" or bool, default="auto"
+        Standardise every lagged input, lagged output and the target with
+        the training mean and standard deviation of its column (per output,
+        over every series of a panel) before they reach ``f``, and map every
+        prediction, free run, k-step prediction and forecast back: the
+        model learns the same from data in any units. ``"auto"`` scales for
+        the default network only; a given estimator is used as given (put a
+        :class:`~sklearn.preprocessing.StandardScaler` in a pipeline in
+        front of it, or pass ``scale=True``).
     training : {"open_loop", "closed_loop"}, default="open_loop"
         ``"open_loop"``: f is trained one step ahead on the observed past
         outputs (teacher forcing). ``"closed_loop"``: after that fit, f's
@@ -85,20 +98,36 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         :class:`~sklearn.neural_network.MLPRegressor`, whose layers,
         ``activation`` and ``alpha`` it keeps.
     closed_loop_solver : {"lbfgs", "adam"}, default="lbfgs"
-        Closed loop: ``"lbfgs"`` minimises the error of whole series (full
-        backpropagation through time) by L-BFGS; ``"adam"`` takes one Adam
-        step per chunk of ``bptt_steps`` steps (per epoch without
-        truncation), for long series.
+        Closed loop: ``"lbfgs"`` minimises the simulation error of all
+        subsequences (full backpropagation through time) by L-BFGS;
+        ``"adam"`` takes one Adam step per chunk of ``bptt_steps`` steps
+        (per epoch without truncation), for long series.
     closed_loop_max_iter : int, default=100
         Closed loop: the most iterations (L-BFGS) or epochs (Adam).
-    validation_fraction : float or None, default=0.1
-        Closed loop: the end of each series (this fraction of its training
-        rows) is held out. Training stops once its free-run error has not
-        improved by a relative 1e-4 for 20 iterations, and keeps the weights
-        with the lowest one (the open-loop fit included). None, or a
-        fraction that holds out fewer than 10 rows in all, trains on all
-        rows until the solver stops (L-BFGS: gradient below 1e-4; Adam: the
-        training loss has not improved for 20 epochs).
+    subsequence_length : int or None, default=100
+        Closed loop: the training rows are simulated as half-overlapping
+        subsequences of this many rows, each started from the measured
+        outputs before it (multiple shooting), in one batch. None simulates
+        each training stretch whole (single shooting).
+    validation_fraction : float or None, default=0.2
+        Closed loop: this fraction of each series' rows is held out, as
+        four blocks spread over the series (the end of each quarter), each
+        simulated from the measured outputs before it. Training stops once
+        their free-run error has not fallen by ``tol`` for
+        ``n_iter_no_change`` iterations, and keeps the weights with the
+        lowest one (the open-loop fit included). None, or a fraction that
+        holds out fewer than 10 rows in all, trains on every row until the
+        solver stops.
+    tol : float, default=1e-4
+        Closed loop: the least improvement of the loss (with validation:
+        of the held-out error; both on the standardised scale when the model
+        scales) that counts, in scikit-learn's sense; L-BFGS also stops when
+        the largest gradient entry is below it.
+    n_iter_no_change : int, default=20
+        Closed loop: iterations without improvement before stopping (Adam,
+        or any solver with validation).
+    max_fun : int, default=15000
+        Closed loop, ``"lbfgs"``: the most loss evaluations.
     bptt_steps : int or None, default=None
         Closed loop, ``"adam"``: truncated backpropagation through time. The
         series run in chunks of this many steps; the last M predictions flow
@@ -114,7 +143,9 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     ----------
     estimator_ : regressor
         The fitted regressor f, trained one step ahead on the lag matrix
-        ``[x lags, y lags]``.
+        ``[x lags, y lags]`` (standardised when ``scaled_``).
+    scaled_ : bool
+        Whether lags and outputs are standardised (``scale``).
     n_lags_ : ndarray of shape (n_features_in_,)
         The lag count N of each input column.
     n_output_lags_ : ndarray of shape (n_outputs_,)
@@ -246,10 +277,15 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         "delay": [Interval(Integral, 0, None, closed="left")],
         "padding": [StrOptions(set(PADDINGS))],
         "random_state": ["random_state"],
+        "scale": [StrOptions({"auto"}), "boolean"],
         "training": [StrOptions({"open_loop", "closed_loop"})],
         "closed_loop_solver": [StrOptions(set(SOLVERS))],
         "closed_loop_max_iter": [Interval(Integral, 1, None, closed="left")],
+        "subsequence_length": [Interval(Integral, 2, None, closed="left"), None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -264,10 +300,15 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         delay=0,
         padding="edge",
         random_state=None,
+        scale="auto",
         training="open_loop",
         closed_loop_solver="lbfgs",
         closed_loop_max_iter=100,
-        validation_fraction=0.1,
+        subsequence_length=100,
+        validation_fraction=0.2,
+        tol=1e-4,
+        n_iter_no_change=20,
+        max_fun=15000,
         bptt_steps=None,
         max_grad_norm=5.0,
         learning_rate_init=0.001,
@@ -278,10 +319,15 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self.delay = delay
         self.padding = padding
         self.random_state = random_state
+        self.scale = scale
         self.training = training
         self.closed_loop_solver = closed_loop_solver
         self.closed_loop_max_iter = closed_loop_max_iter
+        self.subsequence_length = subsequence_length
         self.validation_fraction = validation_fraction
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.bptt_steps = bptt_steps
         self.max_grad_norm = max_grad_norm
         self.learning_rate_init = learning_rate_init
@@ -299,11 +345,15 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         return int(self.n_output_lags_.max())
 
     def _input_lags(self, X, starts):
-        return lag_matrix(
+        Z = lag_matrix(
             X, self.n_lags_, delay=self.delay, starts=starts, padding=self.padding
         )
+        if self._scaling is not None:
+            Z = self._scaling.lags(Z, lag_columns(self.n_lags_))
+        return Z
 
     def _output_lags(self, y, starts):
+        """Lagged outputs; ``y`` on the model's scale (standardised if scaled)."""
         fed = self.n_output_lags_ > 0
         return lag_matrix(
             y[:, fed],
@@ -312,6 +362,14 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             starts=starts,
             padding=self.padding,
         )
+
+    def _to_model(self, y):
+        """Outputs in their units to the model's scale."""
+        return y if self._scaling is None else self._scaling.outputs(y)
+
+    def _from_model(self, y):
+        """Outputs on the model's scale back to their units."""
+        return y if self._scaling is None else self._scaling.unscale(y)
 
     # ------------------------------------------------------------------ fit
 
@@ -366,13 +424,16 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         else:
             rows = trainable_rows(data.starts, history)
         n_rows = len(data.y[rows])
+        self.scaled_ = self.estimator is None if self.scale == "auto" else self.scale
+        self._scaling = fit_scaling(data.X, data.y) if self.scaled_ else None
+        y_model = self._to_model(data.y)
         Z = np.hstack(
             [
                 self._input_lags(data.X, data.starts)[rows],
-                self._output_lags(data.y, data.starts)[rows],
+                self._output_lags(y_model, data.starts)[rows],
             ]
         )
-        target = data.y[rows, 0] if data.y_1d else data.y[rows]
+        target = y_model[rows, 0] if data.y_1d else y_model[rows]
         if self.estimator is None:
             self.estimator_ = default_regressor(self.random_state, n_rows)
         else:
@@ -393,9 +454,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "sklearn.multioutput.MultiOutputRegressor: each output's model "
                 "still sees the past of every output."
             ) from exc
+        self.y_mean_ = data.y.mean(axis=0)
+        if isinstance(self.estimator_, LinearPlusNetwork):
+            linear = self.estimator_.linear_.coef_, self.estimator_.linear_.intercept_
         if self.training == "closed_loop":
             self._fit_closed_loop(data, history)
-        self.y_mean_ = data.y.mean(axis=0)
+        if isinstance(self.estimator_, LinearPlusNetwork):
+            self._keep_network_if_better(data, history, *linear)
         self._y_1d = data.y_1d
         self._y_names = data.y_names
         self._index_names = index_names(X, y)
@@ -409,7 +474,9 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     def _check_closed_loop(self):
         """Raise before any fitting if closed-loop training cannot be done."""
         est = self.estimator_
-        if not (
+        if isinstance(est, LinearPlusNetwork):
+            pass
+        elif not (
             isinstance(est, MLPRegressor)
             and predict_from(est, "sklearn.neural_network")
             and est.activation in ACTIVATIONS
@@ -428,42 +495,56 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "closed_loop_solver='adam', or bptt_steps=None."
             )
 
+    def _loop_network(self, n_x):
+        """``(weights, skip, net, alpha)`` of ``estimator_`` for the closed loop."""
+        est = self.estimator_
+        if isinstance(est, LinearPlusNetwork):
+            weights, activation, skip = est.layers()
+            alpha = est.network_.alpha if est.network_ is not None else 0.0
+        else:
+            (weights, activation), skip, alpha = mlp_layers(est), None, est.alpha
+        feedback = feedback_index(self.n_output_lags_)
+        net = make_network(
+            weights,
+            activation,
+            n_x,
+            feedback,
+            self._output_history,
+            skip=skip is not None,
+        )
+        return weights, skip, net, alpha
+
     def _fit_closed_loop(self, data, history):
         """Train ``estimator_``'s weights on the free-run simulation error."""
-        weights, activation = mlp_layers(self.estimator_)
         M = self._output_history
         Zx = self._input_lags(data.X, data.starts)
-        net = make_network(
-            weights, activation, Zx.shape[1], feedback_index(self.n_output_lags_), M
-        )
-        end = np.diff(data.starts)  # each series' training rows: history:end
-        held = np.zeros_like(end)
-        validation = None
-        if self.validation_fraction is not None:
-            held = ((end - history) * self.validation_fraction).astype(np.int64)
-            if held.sum() >= 10:
-                validation = series_segments(
-                    Zx, data.y, data.starts, end - held, end, M
-                )
-            else:  # too few rows to judge by: train on them all
-                held[:] = 0
-        train = series_segments(Zx, data.y, data.starts, history, end - held, M)
+        Y = self._to_model(data.y)
+        weights, skip, net, alpha = self._loop_network(Zx.shape[1])
+        train, held = split_rows(data.starts, history, self.validation_fraction)
+        validation = segments(Zx, Y, held, M) if held else None
+        batch = segments(Zx, Y, subsequences(train, self.subsequence_length), M)
         with blas_limit():
             theta, record, converged = train_closed_loop(
-                pack(weights),
+                pack(weights, skip),
                 net,
-                *train,
+                *batch,
                 solver=self.closed_loop_solver,
-                alpha=self.estimator_.alpha,
+                alpha=alpha,
                 max_iter=self.closed_loop_max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
                 learning_rate_init=self.learning_rate_init,
                 max_grad_norm=self.max_grad_norm,
                 bptt_steps=self.bptt_steps,
                 validation=validation,
             )
         layers = unpack(theta, net)
-        self.estimator_.coefs_ = [W.copy() for W, _ in layers]
-        self.estimator_.intercepts_ = [b.copy() for _, b in layers]
+        if isinstance(self.estimator_, LinearPlusNetwork):
+            self.estimator_.set_layers(layers, unpack_skip(theta, net))
+        else:
+            self.estimator_.coefs_ = [W.copy() for W, _ in layers]
+            self.estimator_.intercepts_ = [b.copy() for _, b in layers]
         self.closed_loop_loss_curve_ = record.loss_curve
         self.closed_loop_validation_loss_curve_ = (
             None if validation is None else [-v for v in record.validation_scores]
@@ -476,6 +557,32 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,  # _fit_closed_loop, fit, _fit_context, caller
             )
+
+    def _keep_network_if_better(self, data, history, coef, intercept):
+        """Fall back to the least-squares linear model if it simulates better.
+
+        Both free runs start as :meth:`predict` does and are compared on the
+        standardised training rows: the default is never worse than the
+        linear model of the same lags.
+        """
+        est = self.estimator_
+        if est.network_ is None:
+            return
+        Zx = self._input_lags(data.X, data.starts)
+        y0 = np.tile(
+            self._to_model(self.y_mean_), (data.n_series, self._output_history, 1)
+        )
+        rows = trainable_rows(data.starts, history)
+        target = self._to_model(data.y)[rows]
+        full = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
+        network, linear = est.network_, est.linear_
+        est.linear_ = clone(linear)
+        est.linear_.coef_, est.linear_.intercept_ = coef, intercept
+        est.linear_.n_features_in_ = linear.n_features_in_
+        est.network_ = None
+        lin = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
+        if not np.mean((lin - target) ** 2) <= np.mean((full - target) ** 2):
+            est.network_, est.linear_ = network, linear  # the network helps
 
     # -------------------------------------------------------------- predict
 
@@ -490,17 +597,26 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 f"was fitted with {self.n_outputs_}."
             )
 
-    def _simulate(self, Zx, starts, y0):
-        """Free run from ``y0`` (n_series, M, n_outputs); grouped rows out."""
+    def _network(self, n_in):
+        """``(weights, activation, skip)`` the fast paths run, or None."""
+        network = simulation_network(self.estimator_)
+        if network is not None and network[0][0][0].shape[0] != n_in:
+            return None
+        return network
+
+    def _simulate(self, Zx, starts, y0, scaled=False):
+        """Free run from ``y0`` (n_series, M, n_outputs); grouped rows out.
+
+        ``y0`` and the result are in the outputs' units, or on the model's
+        scale with ``scaled=True``.
+        """
         perm, lengths, index = series_layout(starts)
         Ztm = to_time_major(Zx, lengths, index)
         y0 = np.swapaxes(y0[perm], 0, 1)
+        if not scaled:
+            y0 = self._to_model(y0)
         feedback = feedback_index(self.n_output_lags_)
-        network = network_of(self.estimator_)
-        if network is not None and network[0][0][0].shape[0] != (
-            Zx.shape[1] + len(feedback)
-        ):
-            network = None
+        network = self._network(Zx.shape[1] + len(feedback))
         with np.errstate(over="ignore", invalid="ignore"):
             if network is None:
                 predict = self.estimator_.predict
@@ -508,8 +624,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             elif len(network[0]) == 1 and self.n_outputs_ == 1:  # an IIR filter
                 Y = simulate_linear(Ztm, lengths, y0, *network[0][0], feedback)
             else:
-                Y = simulate_network(Ztm, lengths, y0, *network, feedback)
+                weights, activation, skip = network
+                Y = simulate_network(
+                    Ztm, lengths, y0, weights, activation, feedback, skip
+                )
         out = from_time_major(Y, index)
+        if not scaled:
+            out = self._from_model(out)
         if not np.isfinite(out).all():
             warnings.warn(
                 "The free-run simulation diverged (it produced infinity or NaN): "
@@ -526,13 +647,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         Y = predict_steps_ahead(
             to_time_major(Zx, lengths, index),
             lengths,
-            to_time_major(y, lengths, index),
-            np.swapaxes(y0[perm], 0, 1),
+            to_time_major(self._to_model(y), lengths, index),
+            self._to_model(np.swapaxes(y0[perm], 0, 1)),
             self.estimator_.predict,
             feedback_index(self.n_output_lags_),
             k,
         )
-        return from_time_major(Y, index)
+        return self._from_model(from_time_major(Y, index))
 
     def _format(self, Y):
         return Y[:, 0] if self._y_1d else Y

@@ -28,8 +28,15 @@ from sklearn.preprocessing import StandardScaler
 
 from .._data._sklearn_compat import LinearModel
 from .._nn._activations import ACTIVATIONS
+from ._default import LinearPlusNetwork
 
-__all__ = ["predict_from", "linear_layers", "mlp_layers", "network_of"]
+__all__ = [
+    "predict_from",
+    "linear_layers",
+    "mlp_layers",
+    "network_of",
+    "simulation_network",
+]
 
 
 def predict_from(estimator, package):
@@ -188,3 +195,38 @@ def network_of(est):
     ):
         return mlp_layers(est)
     return None
+
+
+def simulation_network(est):
+    """``(weights, activation, skip)`` of the network a fast free run evaluates.
+
+    The networks of :func:`network_of` (``skip`` None), and skrnn's default
+    :class:`~skrnn._series._default.LinearPlusNetwork`, whose linear part is
+    the skip matrix beside its hidden layer.
+
+    Parameters
+    ----------
+    est : fitted regressor
+        Any fitted regressor.
+
+    Returns
+    -------
+    network : tuple of (list of (W, b), str, ndarray or None) or None
+        None when ``est.predict`` is not such a network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from skrnn._series._weights import simulation_network
+    >>> model = Ridge().fit(np.eye(3), [1.0, 2.0, 3.0])
+    >>> weights, activation, skip = simulation_network(model)
+    >>> len(weights), activation, skip
+    (1, 'identity', None)
+    """
+    if isinstance(est, LinearPlusNetwork) and type(est).predict is (
+        LinearPlusNetwork.predict
+    ):
+        return est.layers()
+    network = network_of(est)
+    return None if network is None else (*network, None)
