@@ -272,8 +272,8 @@ def check_regular(index, what="X", sid=None):
     >>> try:
     ...     check_regular(hours.delete([5, 6]))
     ... except ValueError as exc:
-    ...     print(str(exc)[:76])
-    X has a time index that is not equally spaced: after 2024-01-01 04:00:00 (r
+    ...     print(str(exc)[47:])
+    after 2024-01-01 04:00:00 (row 4) comes 2024-01-01 07:00:00, where ...
     """
     if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) < 2:
         return
