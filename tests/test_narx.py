@@ -621,10 +621,12 @@ def test_panel_without_inputs_forecasts_on_the_continued_time_index():
 
 
 def test_panel_with_an_irregular_time_level_forecasts_by_step():
+    # irregular dates are refused (tests/test_time_index.py); irregular
+    # integer times are accepted and continue by step
     _, target = panel_of_three(noise=0.3)
     codes = target.index.get_level_values(0)
-    stamps = target.index.get_level_values(1).to_numpy().copy()
-    stamps[1] = stamps[1] + np.timedelta64(10, "m")
+    stamps = target.groupby(level=0).cumcount().to_numpy() * 10
+    stamps[1] = stamps[1] + 3
     target.index = pd.MultiIndex.from_arrays([codes, stamps])
     model = NARXRegressor(LinearRegression()).fit(None, target)
     y_next = model.forecast(3)
@@ -654,13 +656,17 @@ def test_forecast_on_a_datetime_index_continues_it():
     assert no_freq.freq is None
     model.fit(frame.set_axis(no_freq), y)
     assert model.forecast(2, X_future[:2]).index[0] == pd.Timestamp("2024-06-09")
-    # X_future's own datetime index wins
+    # X_future's own datetime index wins when fit saw no dates; after dates
+    # it must continue them (tests/test_time_index.py)
     future = pd.DataFrame(
         X_future.to_numpy(),
         index=pd.date_range("2024-07-01", periods=3, freq="W"),
         columns=["u"],
     )
-    assert model.forecast(3, future).index.equals(future.index)
+    on_range = clone(model).fit(pd.DataFrame(X, columns=["u"]), y)
+    assert on_range.forecast(3, future).index.equals(future.index)
+    with pytest.raises(ValueError, match="starting at 2024-06-09"):
+        model.forecast(3, future)
 
 
 def test_forecast_on_a_period_index_and_named_outputs():
@@ -674,12 +680,10 @@ def test_forecast_on_a_period_index_and_named_outputs():
 
 
 def test_forecast_without_a_regular_index_is_an_array():
+    # irregular dates are refused (tests/test_time_index.py); irregular
+    # integer times are accepted and forecast as an array
     X, y = make_arx_system(50, noise=0.2, random_state=0)
-    stamps = (
-        pd.date_range("2024", periods=50, freq="D")
-        .delete(10)
-        .append(pd.DatetimeIndex(["2025-01-01"]))
-    )
+    stamps = pd.Index(np.r_[np.arange(10), np.arange(11, 50), 400])
     model = NARXRegressor(LinearRegression()).fit(pd.DataFrame(X, index=stamps), y)
     assert isinstance(model.forecast(2, np.zeros((2, 1))), np.ndarray)
     on_range = NARXRegressor(LinearRegression()).fit(pd.DataFrame(X), pd.Series(y))

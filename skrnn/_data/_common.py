@@ -37,10 +37,19 @@ def _check_time_order(times, starts, ids, unit):
     except TypeError:  # times that cannot be compared
         return
     if bad.size:
-        sid = ids[np.searchsorted(starts, bad[0] + 1, side="right") - 1]
+        j = int(bad[0]) + 1
+        sid = ids[np.searchsorted(starts, j, side="right") - 1]
+        if t[j] == t[j - 1]:
+            detail = (
+                f" and keep one row per time: time {times[j]} appears twice "
+                "(drop or aggregate the duplicates, e.g. "
+                "df.groupby(level=[0, 1]).mean())."
+            )
+        else:
+            detail = f" (df.sort_index()): time {times[j]} comes after {times[j - 1]}."
         raise ValueError(
             f"The rows of {unit} {sid!r} are not in increasing time order; sort "
-            f"the data by ({unit}_id, time) first."
+            f"the data by ({unit}_id, time) first{detail}"
         )
 
 

@@ -14,6 +14,7 @@ from ._common import (
     _numeric,
 )
 from ._sklearn_compat import _num_samples
+from ._time_index import check_regular
 
 __all__ = ["SeriesData", "check_series"]
 
@@ -162,6 +163,14 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
     Returns
     -------
     data : SeriesData
+
+    Raises
+    ------
+    ValueError
+        Besides scikit-learn's checks: when the rows of a panel's series are
+        not in time order, or when a ``DatetimeIndex`` or ``PeriodIndex`` (of
+        one series, or a panel's time level per series) is not increasing and
+        equally spaced (see :func:`skrnn._data._time_index.check_regular`).
     """
     if y_required and y is None:
         raise ValueError(
@@ -169,6 +178,7 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
         )
     panel_source = None
     time_source = None
+    source_name = "y"
     if X is None:
         if not allow_X_none:
             raise ValueError(f"X is None; {_name(estimator)} needs input data X.")
@@ -212,11 +222,11 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
         if y is not None:
             y_arr, y_1d, y_names, y_frame = _check_y_series(estimator, y, len(X_arr))
         if _is_panel_frame(X):
-            panel_source = X.index
+            panel_source, source_name = X.index, "X"
         elif _is_panel_frame(y):
             panel_source = y.index
         elif isinstance(X, (pd.Series, pd.DataFrame)):
-            time_source = X.index
+            time_source, source_name = X.index, "X"
         elif isinstance(y, (pd.Series, pd.DataFrame)):
             time_source = y.index
 
@@ -230,9 +240,7 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
         y_frame=y_frame,
     )
     if panel_source is not None:
-        order, starts, ids, time_index = _group_panel(
-            panel_source, "X" if _is_panel_frame(X) else "y"
-        )
+        order, starts, ids, time_index = _group_panel(panel_source, source_name)
         data.starts, data.ids, data.time_index = starts, ids, time_index
         if order is not None:
             data.order = order
@@ -241,4 +249,6 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
                 data.y = y_arr[order]
     elif time_source is not None:
         data.time_index = [pd.Index(time_source)]
+    for k, index in enumerate(data.time_index or ()):
+        check_regular(index, source_name, None if data.ids is None else data.ids[k])
     return data

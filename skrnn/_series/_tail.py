@@ -160,7 +160,9 @@ def absorb(tail, data, where="X", owner="The model"):
     ------
     ValueError
         When ``data`` is a panel and ``tail`` one series (or the other way
-        round), or when a series' time index does not follow its tail.
+        round), or when a series' time index does not continue its tail: dates
+        and periods must start one step after its last time and go on at its
+        frequency (see :func:`skrnn._data._time_index.check_follows`).
 
     Examples
     --------
@@ -196,7 +198,7 @@ def absorb(tail, data, where="X", owner="The model"):
                 position[sid] = new_series()
             k = position[sid]
         else:
-            k = 0
+            k, sid = 0, None
         a, b = data.starts[g], data.starts[g + 1]
         info = times[k]
         new = None if data.time_index is None else time_info(data.time_index[g])
@@ -204,7 +206,7 @@ def absorb(tail, data, where="X", owner="The model"):
             # no index, or one of another kind (a RangeIndex after dates)
             times[k] = advance(info, b - a)
         else:
-            check_follows(info, data.time_index[g][0], where)
+            check_follows(info, data.time_index[g], where, sid)
             times[k] = time_info(data.time_index[g], info)
         x = np.concatenate([xs[k], data.X[a:b]])
         xs[k] = _frozen(x[len(x) - min(tail.n_input_rows, len(x)) :])
@@ -288,7 +290,9 @@ def continue_inputs(tail, data, n_steps, owner="The model"):
     ------
     ValueError
         When ``data`` does not hold exactly ``n_steps`` rows of each series
-        of ``tail``, or when its time index does not follow the tail's.
+        of ``tail``, or when its time index does not continue the tail's: dates
+        and periods must start one step after the last time of each series
+        and go on at its frequency.
 
     Examples
     --------
@@ -308,7 +312,8 @@ def continue_inputs(tail, data, n_steps, owner="The model"):
     if data.time_index is not None:
         times = [data.time_index[g] for g in groups]
         for k, index in enumerate(times):
-            check_follows(tail.time[k], index[0], "X_future")
+            sid = None if tail.ids is None else tail.ids[k]
+            check_follows(tail.time[k], index, "X_future", sid)
     pieces, future, offset = [], [], 0
     for k, g in enumerate(groups):
         last = tail.x[k]
