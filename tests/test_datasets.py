@@ -156,7 +156,7 @@ _NOISE = r"The 'noise' parameter of make_\w+ must be a float in the range \[0.0,
             {"noise_type": "pink"},
             ValueError,
             # (a set: its order changes with the hash seed)
-            r"'noise_type' parameter .* str among \{'(white|colored)', '(white|colored)'\}",
+            r"'noise_type' .* among \{'(white|colored)', '(white|colored)'\}",
         ),
         (
             make_sine_square,
