@@ -154,8 +154,11 @@ def _public_submodules(package):
                 and (inspect.isclass(obj) or inspect.isfunction(obj))
                 and getattr(obj, "__module__", None) == fullname
             ]
-        # In the order of the source file, which groups related names.
-        names = sorted(names, key=lambda n: _definition_line(getattr(module, n)))
+        # A module's names in the order of its source file, which groups
+        # related names; a package's (defined in several files) in the order
+        # of its ``__all__``.
+        if not hasattr(module, "__path__"):
+            names = sorted(names, key=lambda n: _definition_line(getattr(module, n)))
         if names:
             sections.append((f":mod:`{fullname}`", None, fullname, names))
     return sections
