@@ -486,12 +486,20 @@ def loss_and_grad(theta, net, Zx, lengths, Y, y0, *, alpha=0.0, grad=None):
 
 
 def simulation_loss(theta, net, Zx, lengths, Y, y0):
-    """The free-run simulation error ``Σ ½ ‖ŷ - y‖² / n_outputs / N`` (no L2)."""
+    """The free-run simulation error ``Σ ½ ‖ŷ - y‖² / n_outputs / N`` (no L2).
+
+    Targets that are NaN are simulated through but not scored (N counts the
+    scored ones): a long free run judged on some of its rows.
+    """
     lengths = np.asarray(lengths)
     with np.errstate(over="ignore", invalid="ignore"):
         E = simulate(theta, net, Zx, lengths, y0) - Y
         E[np.arange(len(Zx))[:, None] >= lengths] = 0
-        value = 0.5 * float(np.vdot(E, E)) / (net.n_outputs * lengths.sum())
+        scored = ~np.isnan(Y)
+        scored[np.arange(len(Zx))[:, None] >= lengths] = False
+        if not np.isnan(E[scored]).any():
+            E[~scored] = 0
+        value = 0.5 * float(np.vdot(E, E)) / max(1, scored.sum())
     return value if np.isfinite(value) else np.inf
 
 

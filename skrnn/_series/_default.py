@@ -125,6 +125,26 @@ class LinearPlusNetwork(RegressorMixin, BaseEstimator):
         self.network_ = None
         return self
 
+    def refit(self, Z, y):
+        """Fit again on other rows, keeping the choice of :meth:`drop_network`.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, n_features)
+            The regressors.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target.
+
+        Returns
+        -------
+        self : LinearPlusNetwork
+            The fitted model.
+        """
+        if self.network_ is not None:
+            return self.fit(Z, y)
+        self.linear_ = LinearRegression().fit(Z, y)
+        return self
+
     def layers(self):
         """``(weights, activation, skip)`` of the network this model computes.
 
@@ -147,10 +167,16 @@ class LinearPlusNetwork(RegressorMixin, BaseEstimator):
 
     def set_layers(self, weights, skip):
         """Write trained ``(weights, skip)`` back (the inverse of :meth:`layers`)."""
-        W_out, b_out = weights[-1]
-        c = np.zeros_like(b_out)  # the constant lives in the network's bias
-        self.linear_.coef_ = skip.T.reshape(np.shape(self.linear_.coef_)).copy()
-        self.linear_.intercept_ = np.reshape(c, np.shape(self.linear_.intercept_))
+        coef_shape = np.shape(self.linear_.coef_)
+        intercept_shape = np.shape(self.linear_.intercept_)
+        if self.network_ is None:  # the linear model alone: one layer
+            (A, c), *_ = weights
+            self.linear_.coef_ = A.T.reshape(coef_shape).copy()
+            self.linear_.intercept_ = np.reshape(c, intercept_shape).copy()
+            return self
+        # the constant lives in the network's output bias
+        self.linear_.coef_ = skip.T.reshape(coef_shape).copy()
+        self.linear_.intercept_ = np.zeros(intercept_shape)
         self.network_.coefs_ = [W.copy() for W, _ in weights]
         self.network_.intercepts_ = [b.copy() for _, b in weights]
         return self

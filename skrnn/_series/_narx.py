@@ -434,14 +434,24 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             ]
         )
         target = y_model[rows, 0] if data.y_1d else y_model[rows]
+        self.y_mean_ = data.y.mean(axis=0)
+        train, held = split_rows(data.starts, history, self.validation_fraction)
         if self.estimator is None:
             self.estimator_ = default_regressor(self.random_state, n_rows)
         else:
             self.estimator_ = clone(self.estimator)
         if self.training == "closed_loop":
             self._check_closed_loop()
+        if isinstance(self.estimator_, LinearPlusNetwork) and held:
+            # judge the network on held-out blocks before fitting on every row
+            kept = np.isin(np.arange(len(data.y))[rows], _rows_of(train))
+            self.estimator_.fit(Z[kept], target[kept])
+            if not self._network_simulates_better(data, held):
+                self.estimator_.drop_network()
+            self.estimator_.refit(Z, target)
         try:
-            self.estimator_.fit(Z, target)
+            if not isinstance(self.estimator_, LinearPlusNetwork) or not held:
+                self.estimator_.fit(Z, target)
         except ValueError as exc:
             if (
                 self.n_outputs_ == 1
@@ -454,13 +464,12 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "sklearn.multioutput.MultiOutputRegressor: each output's model "
                 "still sees the past of every output."
             ) from exc
-        self.y_mean_ = data.y.mean(axis=0)
-        if isinstance(self.estimator_, LinearPlusNetwork):
-            linear = self.estimator_.linear_.coef_, self.estimator_.linear_.intercept_
+        if isinstance(self.estimator_, LinearPlusNetwork) and not held:
+            # too few rows to hold out: judge by the training rows
+            if not self._network_simulates_better(data, [(0, len(data.y))]):
+                self.estimator_.drop_network().refit(Z, target)
         if self.training == "closed_loop":
-            self._fit_closed_loop(data, history)
-        if isinstance(self.estimator_, LinearPlusNetwork):
-            self._keep_network_if_better(data, history, *linear)
+            self._fit_closed_loop(data, history, train, held)
         self._y_1d = data.y_1d
         self._y_names = data.y_names
         self._index_names = index_names(X, y)
@@ -514,14 +523,24 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         )
         return weights, skip, net, alpha
 
-    def _fit_closed_loop(self, data, history):
-        """Train ``estimator_``'s weights on the free-run simulation error."""
+    def _fit_closed_loop(self, data, history, train, held):
+        """Train ``estimator_``'s weights on the free-run simulation error.
+
+        Trained on subsequences of the ``train`` row ranges; judged by the
+        free run of each whole series, scored on the ``held`` rows only.
+        """
         M = self._output_history
         Zx = self._input_lags(data.X, data.starts)
         Y = self._to_model(data.y)
         weights, skip, net, alpha = self._loop_network(Zx.shape[1])
-        train, held = split_rows(data.starts, history, self.validation_fraction)
-        validation = segments(Zx, Y, held, M) if held else None
+        validation = None
+        if held:  # each whole series, scored on the held-out rows only
+            scored = np.full_like(Y, np.nan)
+            scored[_rows_of(held)] = Y[_rows_of(held)]
+            bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
+            whole = [(int(a), int(b)) for a, b in bounds]
+            Zv, lengths, Yv, _ = segments(Zx, scored, whole, M)
+            validation = (Zv, lengths, Yv, segments(Zx, Y, whole, M)[3])
         batch = segments(Zx, Y, subsequences(train, self.subsequence_length), M)
         with blas_limit():
             theta, record, converged = train_closed_loop(
@@ -558,31 +577,24 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 stacklevel=4,  # _fit_closed_loop, fit, _fit_context, caller
             )
 
-    def _keep_network_if_better(self, data, history, coef, intercept):
-        """Fall back to the least-squares linear model if it simulates better.
-
-        Both free runs start as :meth:`predict` does and are compared on the
-        standardised training rows: the default is never worse than the
-        linear model of the same lags.
+    def _network_simulates_better(self, data, ranges):
+        """Whether ``estimator_`` simulates the rows ``ranges`` better with its
+        network than its linear part alone (free runs of whole series, started
+        as :meth:`predict` starts them, compared on the standardised scale).
         """
         est = self.estimator_
-        if est.network_ is None:
-            return
         Zx = self._input_lags(data.X, data.starts)
         y0 = np.tile(
             self._to_model(self.y_mean_), (data.n_series, self._output_history, 1)
         )
-        rows = trainable_rows(data.starts, history)
+        rows = _rows_of(ranges)
         target = self._to_model(data.y)[rows]
-        full = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
-        network, linear = est.network_, est.linear_
-        est.linear_ = clone(linear)
-        est.linear_.coef_, est.linear_.intercept_ = coef, intercept
-        est.linear_.n_features_in_ = linear.n_features_in_
-        est.network_ = None
-        lin = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
-        if not np.mean((lin - target) ** 2) <= np.mean((full - target) ** 2):
-            est.network_, est.linear_ = network, linear  # the network helps
+        with np.errstate(over="ignore", invalid="ignore"):
+            full = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
+            network, est.network_ = est.network_, None
+            linear = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
+            est.network_ = network
+            return bool(np.mean((full - target) ** 2) < np.mean((linear - target) ** 2))
 
     # -------------------------------------------------------------- predict
 
@@ -914,3 +926,8 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _rows_of(ranges):
+    """The rows of a list of ``[first, stop)`` ranges, as one index array."""
+    return np.concatenate([np.arange(a, b) for a, b in ranges] or [np.arange(0)])

@@ -1,0 +1,241 @@
+"""Benchmark: the series models' defaults on real and physics-simulated data.
+
+Every data set at its natural scale, raw data in (no hand scaling):
+
+* real records (the ``data`` extra: ``pip install -e ".[data]"``):
+  statsmodels' yearly sunspots, its monthly CO2 at Mauna Loa (weekly values
+  averaged by month), its quarterly US macro data (real consumption driven
+  by real disposable income, in billions of dollars), aeon's monthly
+  airline passengers and its quarterly US consumption changes driven by
+  income, production, savings and unemployment;
+* physics simulators of the nonlinear system-identification benchmarks
+  (:mod:`skrnn.datasets`): cascaded tanks (1,024 estimation samples, as the
+  measured record), Silverbox, Wiener–Hammerstein.
+
+For each, the last part of the record is held out. The real series are
+forecast from the end of the training part (``forecast``, with the measured
+future inputs where the model has inputs); the simulators are simulated
+free (``predict``) on a second record with another input realisation.
+Models, all with the same lags:
+
+* ``ARX``: ``NARXRegressor(LinearRegression())``, the linear model;
+* ``MLP raw``: the default network before it was changed,
+  ``MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01)`` on
+  the raw lags;
+* ``default``: ``NARXRegressor()`` (scaled, linear part plus network);
+* ``default CL``: ``NARXRegressor(training="closed_loop")``.
+
+The figure is the RMSE of the held-out part (in the data's units) and its
+ratio to ARX's; medians over seeds (``--seeds``). Then the speed of the
+default network's free run on 10,000 steps and of its fit, against the old
+default's.
+
+Run::
+
+    python benchmarks/bench_series_real.py              # 5 seeds, a few minutes
+    python benchmarks/bench_series_real.py --seeds 1 --sets sunspots tanks
+"""
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+from sklearn.neural_network import MLPRegressor
+
+from skrnn import NARXRegressor
+from skrnn.datasets import (
+    make_cascaded_tanks,
+    make_narx_system,
+    make_silverbox,
+    make_wiener_hammerstein,
+)
+
+# --------------------------------------------------------------------------
+# Data sets: (X_train, y_train, X_test, y_test, lags, mode)
+# --------------------------------------------------------------------------
+
+
+def _aeon_csv(name):
+    import aeon  # noqa: F401  (the data extra installs it; only its files are read)
+
+    root = Path(aeon.__file__).parent / "datasets" / "data" / name
+    return pd.read_csv(root / f"{name}.csv")
+
+
+def _split(y, X=None, test=0.2):
+    n_test = max(1, int(round(len(y) * test)))
+    if X is None:
+        return None, y[:-n_test], None, y[-n_test:]
+    return X[:-n_test], y[:-n_test], X[-n_test:], y[-n_test:]
+
+
+def sunspots():
+    import statsmodels.api as sm
+
+    d = sm.datasets.sunspots.load_pandas().data
+    y = pd.Series(
+        d["SUNACTIVITY"].to_numpy(),
+        index=pd.period_range("1700", periods=len(d), freq="Y"),
+        name="sunspots",
+    )
+    return (*_split(y), dict(n_lags=0, n_output_lags=9), "forecast")
+
+
+def co2():
+    import statsmodels.api as sm
+
+    weekly = sm.datasets.co2.load_pandas().data["co2"]
+    y = weekly.resample("MS").mean().interpolate()
+    return (*_split(y), dict(n_lags=0, n_output_lags=13), "forecast")
+
+
+def macro():
+    import statsmodels.api as sm
+
+    d = sm.datasets.macrodata.load_pandas().data
+    index = pd.period_range("1959Q1", periods=len(d), freq="Q")
+    X = pd.DataFrame({"realdpi": d["realdpi"].to_numpy()}, index=index)
+    y = pd.Series(d["realcons"].to_numpy(), index=index, name="realcons")
+    return (*_split(y, X), dict(n_lags=1, n_output_lags=2), "forecast")
+
+
+def airline():
+    d = _aeon_csv("Airline")
+    values = d.iloc[:, -1].to_numpy(dtype=float)
+    y = pd.Series(values, index=pd.period_range("1949-01", periods=len(d), freq="M"))
+    return (*_split(y), dict(n_lags=0, n_output_lags=13), "forecast")
+
+
+def uschange():
+    d = _aeon_csv("Uschange")
+    index = pd.PeriodIndex(d["Quarter"].str.replace(" ", ""), freq="Q")
+    X = d[["Income", "Production", "Savings", "Unemployment"]].set_axis(index)
+    y = pd.Series(d["Consumption"].to_numpy(), index=index, name="Consumption")
+    return (*_split(y, X), dict(n_lags=1, n_output_lags=2), "forecast")
+
+
+def tanks():
+    X, y = make_cascaded_tanks(1024, random_state=0)
+    X_t, y_t = make_cascaded_tanks(1024, random_state=1)
+    return X, y, X_t, y_t, dict(n_lags=3, n_output_lags=3), "simulate"
+
+
+def silverbox():
+    X, y = make_silverbox(8192, random_state=0)
+    X_t, y_t = make_silverbox(4096, random_state=1)
+    return X, y, X_t, y_t, dict(n_lags=4, n_output_lags=4), "simulate"
+
+
+def wiener_hammerstein():
+    X, y = make_wiener_hammerstein(10000, random_state=0)
+    X_t, y_t = make_wiener_hammerstein(5000, random_state=1)
+    return X, y, X_t, y_t, dict(n_lags=10, n_output_lags=10), "simulate"
+
+
+SETS = {
+    "sunspots": sunspots,
+    "co2": co2,
+    "macro": macro,
+    "airline": airline,
+    "uschange": uschange,
+    "tanks": tanks,
+    "silverbox": silverbox,
+    "wiener_hammerstein": wiener_hammerstein,
+}
+
+
+def models(seed):
+    return {
+        "ARX": dict(estimator=LinearRegression()),
+        "MLP raw": dict(
+            estimator=MLPRegressor(
+                hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=seed
+            )
+        ),
+        "default": dict(random_state=seed),
+        "default CL": dict(random_state=seed, training="closed_loop"),
+    }
+
+
+def held_out_rmse(params, lags, data, mode):
+    X, y, X_t, y_t = data
+    narx = NARXRegressor(**lags, **params).fit(X, y)
+    if mode == "forecast":
+        pred = narx.forecast(len(y_t), X_future=X_t)
+    else:
+        pred = narx.predict(X_t)
+    err = np.asarray(pred, dtype=float).ravel() - np.asarray(y_t, dtype=float).ravel()
+    if not np.isfinite(err).all():
+        return np.inf
+    return float(np.sqrt(np.mean(err**2)))
+
+
+def accuracy(names, n_seeds):
+    print(f"Held-out RMSE (data units), median over {n_seeds} seed(s); ratio to ARX")
+    header = f"{'data set':20s}" + "".join(f"{m:>22s}" for m in models(0))
+    print(header)
+    for name in names:
+        try:
+            *data, lags, mode = SETS[name]()
+        except ImportError as exc:
+            print(f"{name:20s} skipped ({exc}); pip install -e '.[data]'")
+            continue
+        figures = {m: [] for m in models(0)}
+        for seed in range(n_seeds):
+            for m, params in models(seed).items():
+                if m == "ARX" and seed:
+                    figures[m].append(figures[m][0])
+                    continue
+                figures[m].append(held_out_rmse(params, lags, data, mode))
+        med = {m: float(np.median(v)) for m, v in figures.items()}
+        row = f"{name:20s}"
+        for m in figures:
+            row += f"{med[m]:>12.4g} ({med[m] / med['ARX']:5.2f}x)"
+        print(row, flush=True)
+
+
+def speed(repeats):
+    X, y = make_narx_system(20000, random_state=0)
+    X_new, _ = make_narx_system(10000, random_state=1)
+    old = NARXRegressor(
+        MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0)
+    )
+    new = NARXRegressor(random_state=0)
+    fit = {"old default": [], "default": []}
+    run = {"old default": [], "default": []}
+    for _ in range(repeats):  # alternate, so that load hits both alike
+        for name, model in (("old default", old), ("default", new)):
+            t0 = time.perf_counter()
+            model.fit(X, y)
+            fit[name].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            model.predict(X_new)
+            run[name].append(time.perf_counter() - t0)
+    f_old, f_new = np.median(fit["old default"]), np.median(fit["default"])
+    r_old, r_new = np.median(run["old default"]), np.median(run["default"])
+    print(f"\nSpeed, medians of {repeats} (20,000 training rows, 10,000-step free run)")
+    print(f"  fit:      old default {f_old:.3f} s, default {f_new:.3f} s "
+          f"({f_new / f_old:.2f}x)")
+    print(f"  free run: old default {r_old * 1e3:.1f} ms, default "
+          f"{r_new * 1e3:.1f} ms ({r_new / r_old:.2f}x; target <= 1.5x)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    accuracy(args.sets, args.seeds)
+    if not args.skip_speed:
+        speed(args.repeats)
+
+
+if __name__ == "__main__":
+    main()
