@@ -238,8 +238,10 @@ def test_pipeline_with_rnn_classifier_needs_no_reshaping():
         pipe = make_pipeline(SequenceScaler(), RNNClassifier(**params)).fit(X, y)
         Z = SequenceScaler().fit_transform(X)
         by_hand = RNNClassifier(**params).fit(Z, y)
+        raw = RNNClassifier(**params).fit(X, y)
     assert_array_equal(pipe.predict(X), by_hand.predict(Z))
     assert pipe.score(X, y) > 0.95
+    assert raw.score(X, y) < 0.6  # saturated states: chance
 
 
 # --------------------------------------------------------------------------
