@@ -273,6 +273,11 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
     """
     )
 
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "scale_y": ["boolean"],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(32,),
@@ -337,11 +342,6 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
             bptt_steps=bptt_steps,
         )
         self.scale_y = scale_y
-
-    _parameter_constraints: dict = {
-        **BaseRNN._parameter_constraints,
-        "scale_y": ["boolean"],
-    }
 
     def _standardise_targets(self, Y, weights, first_pass):
         if first_pass:
