@@ -226,8 +226,10 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
         step; weighted by ``sample_weight``; an output of zero variance is
         divided by 1). The network learns targets of mean 0 and variance 1
         whatever their unit, and :meth:`predict` and :meth:`score` answer on
-        the original scale. ``warm_start`` fits and ``partial_fit`` keep the
-        statistics of the first fit. False trains on ``y`` as given.
+        the original scale; the training loss (``loss_``, ``loss_curve_``,
+        ``best_loss_``) is that of the standardised targets. ``warm_start``
+        fits and ``partial_fit`` keep the statistics of the first fit. False
+        trains on ``y`` as given.
 
     Attributes
     ----------"""

@@ -141,9 +141,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         output of zero variance is divided by 1). Encoder and decoder then
         work on outputs of mean 0 and variance 1 whatever their unit -- the
         decoder is fed standardised outputs back -- and :meth:`predict` and
-        :meth:`score` answer on the original scale. ``warm_start`` fits and
-        ``partial_fit`` keep the statistics of the first fit. False trains
-        on ``y`` as given.
+        :meth:`score` answer on the original scale; the training loss
+        (``loss_``, ``loss_curve_``, ``best_loss_``) is that of the
+        standardised outputs. ``warm_start`` fits and ``partial_fit`` keep
+        the statistics of the first fit. False trains on ``y`` as given.
 
     Attributes
     ----------
