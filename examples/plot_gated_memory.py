@@ -56,7 +56,8 @@ for T in LENGTHS:
             reg.fit(X, y)
         test_mse[cell].append(np.mean((reg.predict(X_test) - y_test) ** 2))
         if T == LENGTHS[-1]:
-            curves[cell] = 2 * np.asarray(reg.loss_curve_)  # the loss is ½ MSE (+ L2)
+            # the loss is ½ MSE (+ L2) of the standardised target: back to y's unit
+            curves[cell] = 2 * np.asarray(reg.loss_curve_) * reg.y_scale_[0] ** 2
 
 for cell in CELLS:
     pairs = zip(LENGTHS, test_mse[cell], strict=True)

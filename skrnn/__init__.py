@@ -13,6 +13,7 @@ from ._diagnostics._residuals import (
 )
 from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
+from ._rnn._scaler import SequenceScaler
 from ._rnn._seq2seq import Seq2SeqRegressor
 from ._series._fir import FIRRegressor
 from ._series._narx import NARXRegressor
@@ -25,6 +26,7 @@ __all__ = [
     "RNNClassifier",
     "RNNRegressor",
     "Seq2SeqRegressor",
+    "SequenceScaler",
     "SlidingWindow",
     "sliding_windows",
     # diagnostics

@@ -20,6 +20,7 @@ ESTIMATORS = [
     skrnn.RNNClassifier,
     skrnn.RNNRegressor,
     skrnn.Seq2SeqRegressor,
+    skrnn.SequenceScaler,
     skrnn.SlidingWindow,
 ]
 

@@ -322,6 +322,29 @@ def test_clipping_keeps_an_exploding_setup_finite():
         max_iter=20,
         random_state=0,
     )
+    # scale_y=False: the big targets are the premise (standardised targets
+    # take a larger step to explode: the next test)
+    params["scale_y"] = False
+    with pytest.raises(ValueError, match="non-finite parameter weights"):
+        RNNRegressor(**params, max_grad_norm=None).fit(X, y)
+    reg = RNNRegressor(**params, max_grad_norm=1.0).fit(X, y)
+    assert np.isfinite(reg._theta).all() and np.isfinite(reg.predict(X)).all()
+
+
+@QUIET
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_clipping_keeps_an_exploding_setup_finite_with_standardised_targets():
+    """With scale_y (the default) a larger SGD step explodes, unless clipped."""
+    X = np.random.default_rng(1).uniform(0, 1, size=(50, 100, 1))
+    y = 10 * X.sum(axis=(1, 2))
+    params = dict(
+        hidden_layer_sizes=(16,),
+        activation="relu",
+        solver="sgd",
+        learning_rate_init=1.0,
+        max_iter=20,
+        random_state=0,
+    )
     with pytest.raises(ValueError, match="non-finite parameter weights"):
         RNNRegressor(**params, max_grad_norm=None).fit(X, y)
     reg = RNNRegressor(**params, max_grad_norm=1.0).fit(X, y)
@@ -371,7 +394,9 @@ def test_float32_is_trained_and_predicted_in_float32(Estimator):
 
 @QUIET
 def test_learned_weights_are_exposed_per_layer():
-    reg = RNNRegressor(hidden_layer_sizes=(5, 3), max_iter=2).fit(X_SMALL, Y_SMALL)
+    # scale_y=False: an intercept of +1 is +1 on the raw target
+    reg = RNNRegressor(hidden_layer_sizes=(5, 3), max_iter=2, scale_y=False)
+    reg = reg.fit(X_SMALL, Y_SMALL)
     assert reg.n_layers_ == 2 and len(reg.layers_) == 2
     assert reg.layers_[0]["U"].shape == (2, 5) and reg.layers_[0]["W"].shape == (5, 5)
     assert reg.layers_[1]["U"].shape == (5, 3) and reg.layers_[1]["b"].shape == (3,)

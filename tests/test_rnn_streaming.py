@@ -31,7 +31,14 @@ def _fit(estimator, X, y):
 
 
 @cache
-def _model(cell, hidden, return_sequences, bptt_steps=None, bidirectional=False):
+def _model(
+    cell,
+    hidden,
+    return_sequences,
+    bptt_steps=None,
+    bidirectional=False,
+    scale_y=True,
+):
     est = RNNRegressor(
         hidden,
         cell=cell,
@@ -40,6 +47,7 @@ def _model(cell, hidden, return_sequences, bptt_steps=None, bidirectional=False)
         bidirectional=bidirectional,
         max_iter=2,
         random_state=0,
+        scale_y=scale_y,
     )
     X, y = (X_LONG, Y_LONG) if return_sequences else (X_SHORT, Y_SHORT)
     return _fit(est, X, y)
@@ -69,7 +77,9 @@ def _chunks(n_steps, bounds=(17, 42)):
 @pytest.mark.parametrize("hidden", [(3,), (3, 2)])
 def test_transform_is_the_hand_computed_elman_state(hidden):
     X = [RNG.normal(size=(5, 2)), RNG.normal(size=(3, 2))]
-    reg = _fit(RNNRegressor(hidden, max_iter=3, random_state=0), X, [0.5, -1.0])
+    # scale_y=False: the output layer's arithmetic on the raw target
+    reg = RNNRegressor(hidden, max_iter=3, random_state=0, scale_y=False)
+    reg = _fit(reg, X, [0.5, -1.0])
     features = reg.transform(X)
     assert features.shape == (2, hidden[-1])
     for i, x in enumerate(X):
@@ -100,7 +110,8 @@ def test_transform_per_step_and_from_an_initial_state():
 
 def test_transform_bidirectional_reads_forward_last_and_backward_first():
     X = [RNG.normal(size=(6, 2)), RNG.normal(size=(4, 2))]
-    reg = RNNRegressor(3, bidirectional=True, max_iter=3, random_state=0)
+    # scale_y=False: the output layer's arithmetic on the raw target
+    reg = RNNRegressor(3, bidirectional=True, max_iter=3, random_state=0, scale_y=False)
     reg = _fit(reg, X, [1.0, 0.0])
     features = reg.transform(X)
     assert features.shape == (2, 6)
@@ -123,7 +134,10 @@ def test_transform_bidirectional_reads_forward_last_and_backward_first():
 def test_transform_is_what_the_output_layer_reads(
     cell, return_sequences, bidirectional
 ):
-    reg = _model(cell, (4, 3), return_sequences, bidirectional=bidirectional)
+    # scale_y=False: the output layer's arithmetic on the raw target
+    reg = _model(
+        cell, (4, 3), return_sequences, bidirectional=bidirectional, scale_y=False
+    )
     X = X_LONG if return_sequences else X_SHORT
     features = reg.transform(X)
     width = 3 * (1 + bidirectional)

@@ -48,7 +48,7 @@ SECTIONS = [
     (
         "Sequence models",
         "Recurrent networks trained by backpropagation through time on a "
-        "batch of sequences.",
+        "batch of sequences, and the scaler of their inputs.",
         ("_rnn", "_elman", "_gru", "_lstm", "_bidirectional", "_seq2seq"),
     ),
     (

@@ -8,6 +8,7 @@ private scikit-learn name.
 
 from sklearn.base import _fit_context
 from sklearn.linear_model._base import LinearModel
+from sklearn.preprocessing._data import _handle_zeros_in_scale, _is_constant_feature
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -37,6 +38,8 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_get_output_config",
+    "_handle_zeros_in_scale",
+    "_is_constant_feature",
     "_num_samples",
     "_validate_style_kwargs",
     "validate_params",

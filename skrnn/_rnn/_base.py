@@ -125,6 +125,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         weights, ``(N,)`` or ``(T, N)``.
         """
 
+    def _standardise_targets(self, Y, weights, first_pass):
+        """The targets the network learns (the regressor standardises them)."""
+        return Y
+
     @abstractmethod
     def _score_outputs(self, P, Y, weights):
         """Validation score (higher is better) of network outputs ``P``."""
@@ -214,6 +218,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         )
         Y, loss, class_weights = self._encode_targets(batch, first_pass, incremental)
         weights, sample_only = self._target_weights(batch, sample_weight, class_weights)
+        Y = self._standardise_targets(Y, sample_only, first_pass)
         rng = check_random_state(self.random_state)
 
         if first_pass:

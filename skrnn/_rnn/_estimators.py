@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from .._data import check_sequence_weights, check_sequences
 from .._data._sklearn_compat import StrOptions, _fit_context
 from ._base import BaseRNN
+from ._standardise import Standardisation
 from ._state import RecurrentStateMixin
 
 __all__ = ["RNNRegressor", "RNNClassifier"]
@@ -218,11 +219,27 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
     ``return_state``), to stream a long sequence chunk by chunk.
 """
         + _PARAMETERS
-        + """
+        + """    scale_y : bool, default=True
+        Standardise the targets before training: subtract the mean and
+        divide by the standard deviation of each output, over every target
+        of the training data (with ``return_sequences=True`` every real time
+        step; weighted by ``sample_weight``; an output of zero variance is
+        divided by 1). The network learns targets of mean 0 and variance 1
+        whatever their unit, and :meth:`predict` and :meth:`score` answer on
+        the original scale; the training loss (``loss_``, ``loss_curve_``,
+        ``best_loss_``) is that of the standardised targets. ``warm_start``
+        fits and ``partial_fit`` keep the statistics of the first fit. False
+        trains on ``y`` as given.
+
     Attributes
     ----------"""
         + _ATTRIBUTES
-        + """
+        + """    y_mean_ : ndarray of shape (n_outputs_,)
+        The mean subtracted from each output (0 with ``scale_y=False``).
+    y_scale_ : ndarray of shape (n_outputs_,)
+        The scale each output is divided by (1 with ``scale_y=False``): the
+        output layer predicts ``(y - y_mean_) / y_scale_``.
+
     See Also
     --------
     RNNClassifier : The same network with a softmax or logistic output.
@@ -235,6 +252,11 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
     the outputs."""
         + _NOTES
         + """
+    With ``scale_y=True`` (the default) the loss is that of the standardised
+    targets :math:`(y - m) / s`, ``m`` and ``s`` being ``y_mean_`` and
+    ``y_scale_``, and the prediction is :math:`\\hat y_t = (h_t V + c)\\, s +
+    m`: the defaults then suit a target in any unit.
+
     Examples
     --------
     >>> import numpy as np
@@ -252,6 +274,11 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
     True
     """
     )
+
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "scale_y": ["boolean"],
+    }
 
     def __init__(
         self,
@@ -284,6 +311,7 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
         max_fun=15000,
         max_grad_norm=5.0,
         bptt_steps=None,
+        scale_y=True,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -315,6 +343,22 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
             max_grad_norm=max_grad_norm,
             bptt_steps=bptt_steps,
         )
+        self.scale_y = scale_y
+
+    def _standardise_targets(self, Y, weights, first_pass):
+        if first_pass:
+            stats = Standardisation.fit(
+                Y,
+                weights,
+                axis=tuple(range(Y.ndim - 1)),
+                with_mean=self.scale_y,
+                with_std=self.scale_y,
+            )
+            self.y_mean_, self.y_scale_ = stats.mean, stats.scale
+        return self._y_standardisation().apply(Y)
+
+    def _y_standardisation(self):
+        return Standardisation(self.y_mean_, self.y_scale_)
 
     def _encode_targets(self, batch, first_pass, incremental):
         y = batch.y
@@ -442,6 +486,7 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
         True
         """
         batch, P, state = self._streamed_outputs(X, initial_state, return_state)
+        P = self._y_standardisation().invert(P)
         if self._y_scalar:
             P = P[..., 0]
         y_pred = batch.format_steps(P) if self.return_sequences else P
@@ -474,7 +519,8 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
         Y = batch.y[..., None] if batch.y.ndim == 2 else batch.y
         w = (np.arange(batch.X.shape[0])[:, None] < batch.lengths).astype(float)
         w *= check_sequence_weights(sample_weight, batch, dtype=np.float64)
-        return self._score_outputs(self._outputs(batch.X, batch.lengths), Y, w)
+        P = self._y_standardisation().invert(self._outputs(batch.X, batch.lengths))
+        return self._score_outputs(P, Y, w)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

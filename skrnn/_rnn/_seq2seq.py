@@ -34,6 +34,7 @@ from ._fitting import (
     fit_parameters,
     start_record,
 )
+from ._standardise import Standardisation
 
 __all__ = ["Seq2SeqRegressor"]
 
@@ -133,6 +134,17 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     max_grad_norm : float or None, default=5.0
         Clip the gradient of every update to this Euclidean norm; None turns
         clipping off.
+    scale_y : bool, default=True
+        Standardise the output sequences before training: subtract the mean
+        and divide by the standard deviation of each output, over every real
+        output step of the training data (weighted by ``sample_weight``; an
+        output of zero variance is divided by 1). Encoder and decoder then
+        work on outputs of mean 0 and variance 1 whatever their unit -- the
+        decoder is fed standardised outputs back -- and :meth:`predict` and
+        :meth:`score` answer on the original scale; the training loss
+        (``loss_``, ``loss_curve_``, ``best_loss_``) is that of the
+        standardised outputs. ``warm_start`` fits and ``partial_fit`` keep
+        the statistics of the first fit. False trains on ``y`` as given.
 
     Attributes
     ----------
@@ -176,7 +188,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     out_intercept_ : ndarray of shape (n_outputs_,)
         The output intercept c.
     start_token_ : ndarray of shape (n_outputs_,)
-        The learned input of the decoder's first step.
+        The learned input of the decoder's first step (a standardised
+        output with ``scale_y=True``).
+    y_mean_ : ndarray of shape (n_outputs_,)
+        The mean subtracted from each output (0 with ``scale_y=False``).
+    y_scale_ : ndarray of shape (n_outputs_,)
+        The scale each output is divided by (1 with ``scale_y=False``).
 
     See Also
     --------
@@ -200,7 +217,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
 
     layer by layer when stacked (decoder layer k starts from encoder layer
     k's final state, :math:`(h, c)` for the LSTM), with :math:`s_0` a
-    learned start token (initially 0). Training minimises, per mini-batch,
+    learned start token (initially 0). With ``scale_y=True`` (the default)
+    :math:`y` here is the standardised output :math:`(y - m) / s` (``m`` and
+    ``s`` being ``y_mean_`` and ``y_scale_``) and the prediction is
+    :math:`\\hat y_s\\, s + m`. Training minimises, per mini-batch,
 
     .. math::
 
@@ -251,6 +271,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         "bidirectional": ["boolean"],
         "teacher_forcing": ["boolean"],
         **SOLVER_CONSTRAINTS,
+        "scale_y": ["boolean"],
     }
 
     def __init__(
@@ -283,6 +304,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         n_iter_no_change=10,
         max_fun=15000,
         max_grad_norm=5.0,
+        scale_y=True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.cell = cell
@@ -311,6 +333,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.max_grad_norm = max_grad_norm
+        self.scale_y = scale_y
 
     # ------------------------------------------------------------------
     # Learned weights, as views of the one parameter vector
@@ -410,6 +433,10 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             start_record(self)
             self._y_form = form
             self.n_steps_ = int(out_lengths.max())
+            stats = Standardisation.fit(
+                Y, weights, axis=(0, 1), with_mean=self.scale_y, with_std=self.scale_y
+            )
+            self.y_mean_, self.y_scale_ = stats.mean, stats.scale
         else:
             if Y.shape[-1] != self.n_outputs_:
                 raise ValueError(
@@ -429,7 +456,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         dtype = self._theta.dtype
         arrays = (
             batch.X.astype(dtype, copy=False),
-            Y.astype(dtype, copy=False),
+            self._y_standardisation().apply(Y).astype(dtype, copy=False),
             weights.astype(dtype, copy=False),
         )
         with blas_limit():
@@ -452,6 +479,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
                 "rate may be too large."
             )
         return self
+
+    def _y_standardisation(self):
+        return Standardisation(self.y_mean_, self.y_scale_)
 
     def _feed(self, n_steps, n_sequences):
         """Which decoder steps see the true previous output (None: all)."""
@@ -610,7 +640,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self, "_theta")
         batch = check_sequences(self, X, reset=False)
         steps, per_sequence = self._check_n_steps(n_steps, batch.n_sequences)
-        P = np.swapaxes(self._outputs(batch.X, batch.lengths, steps), 0, 1)
+        P = self._y_standardisation().invert(
+            np.swapaxes(self._outputs(batch.X, batch.lengths, steps), 0, 1)
+        )
         if self._y_form != "multivariate":
             P = P[..., 0]
             if self._y_form == "scalar" and n_steps is None:
@@ -652,7 +684,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         sw = check_sequence_weights(sample_weight, batch, dtype=np.float64)
         w = _step_weights(lengths, sw, Y.shape[0], np.float64)
         P = self._outputs(batch.X, batch.lengths, Y.shape[0])
-        return float(self._score_outputs(P, Y, w))
+        return float(self._score_outputs(self._y_standardisation().invert(P), Y, w))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
