@@ -1,5 +1,6 @@
 """The infinite-response model: a regressor on lagged inputs and fed-back outputs."""
 
+import copy
 import warnings
 from numbers import Integral, Real
 
@@ -26,9 +27,9 @@ from ._closed_loop import (
     unpack,
     unpack_skip,
 )
-from ._default import LinearPlusNetwork, default_regressor
+from ._default import NETWORK_MARGIN, LinearPlusNetwork, default_regressor
 from ._scaling import fit_scaling, lag_columns
-from ._shooting import segments, split_rows, subsequences
+from ._shooting import rows_of, segments, split_rows, subsequences
 from ._simulate import (
     feedback_index,
     from_time_major,
@@ -442,15 +443,11 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             self.estimator_ = clone(self.estimator)
         if self.training == "closed_loop":
             self._check_closed_loop()
-        if isinstance(self.estimator_, LinearPlusNetwork) and held:
-            # judge the network on held-out blocks before fitting on every row
-            kept = np.isin(np.arange(len(data.y))[rows], _rows_of(train))
-            self.estimator_.fit(Z[kept], target[kept])
-            if not self._network_simulates_better(data, held):
-                self.estimator_.drop_network()
-            self.estimator_.refit(Z, target)
+        default = isinstance(self.estimator_, LinearPlusNetwork)
         try:
-            if not isinstance(self.estimator_, LinearPlusNetwork) or not held:
+            if default:
+                self._fit_default(data, history, rows, Z, target, train, held)
+            else:
                 self.estimator_.fit(Z, target)
         except ValueError as exc:
             if (
@@ -464,11 +461,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "sklearn.multioutput.MultiOutputRegressor: each output's model "
                 "still sees the past of every output."
             ) from exc
-        if isinstance(self.estimator_, LinearPlusNetwork) and not held:
-            # too few rows to hold out: judge by the training rows
-            if not self._network_simulates_better(data, [(0, len(data.y))]):
-                self.estimator_.drop_network().refit(Z, target)
-        if self.training == "closed_loop":
+        if self.training == "closed_loop" and not default:
             self._fit_closed_loop(data, history, train, held)
         self._y_1d = data.y_1d
         self._y_names = data.y_names
@@ -536,7 +529,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         validation = None
         if held:  # each whole series, scored on the held-out rows only
             scored = np.full_like(Y, np.nan)
-            scored[_rows_of(held)] = Y[_rows_of(held)]
+            scored[rows_of(held)] = Y[rows_of(held)]
             bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
             whole = [(int(a), int(b)) for a, b in bounds]
             Zv, lengths, Yv, _ = segments(Zx, scored, whole, M)
@@ -577,24 +570,61 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 stacklevel=4,  # _fit_closed_loop, fit, _fit_context, caller
             )
 
-    def _network_simulates_better(self, data, ranges):
-        """Whether ``estimator_`` simulates the rows ``ranges`` better with its
-        network than its linear part alone (free runs of whole series, started
-        as :meth:`predict` starts them, compared on the standardised scale).
+    def _fit_default(self, data, history, rows, Z, target, train, held):
+        """Fit the default network, keeping its network part only if it earns it.
+
+        With held-out blocks (``validation_fraction``) the model is fitted
+        on the other rows and judged on them; without, on the training rows.
+        It keeps its network if it simulates the judged rows better than the
+        least-squares linear model of the same rows (open loop: at least
+        twice better, ``NETWORK_MARGIN``; closed loop: after closed-loop
+        training, better); else it becomes that linear model, refitted on
+        every row. So the default is never worse there than linear ARX.
         """
         est = self.estimator_
-        Zx = self._input_lags(data.X, data.starts)
-        y0 = np.tile(
-            self._to_model(self.y_mean_), (data.n_series, self._output_history, 1)
-        )
-        rows = _rows_of(ranges)
-        target = self._to_model(data.y)[rows]
+        if held:
+            kept = np.isin(np.arange(len(data.y))[rows], rows_of(train))
+            est.fit(Z[kept], target[kept])
+            judged = held
+        else:
+            est.fit(Z, target)
+            bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
+            judged = [(int(a), int(b)) for a, b in bounds]
+        linear = copy.deepcopy(est.linear_)
+        margin = NETWORK_MARGIN
+        if self.training == "closed_loop":
+            self._fit_closed_loop(data, history, train, held)
+            margin = 1.0
+        if not self._simulates_better(data, judged, linear, margin):
+            est.drop_network().refit(Z, target)
+
+    def _simulates_better(self, data, ranges, linear, margin):
+        """Whether ``estimator_`` simulates the row ``ranges`` better than the
+        linear model ``linear`` alone, by a factor ``margin`` of its error.
+
+        Each range is simulated free from the measured outputs just before
+        it (a forecast of the block, the way :meth:`forecast` continues a
+        series), and the two are compared on the standardised scale. In
+        open loop the network must at least halve the linear model's error
+        (:data:`~skrnn._series._default.NETWORK_MARGIN`).
+        """
+        est = self.estimator_
+        if est.network_ is None:
+            return False
+        M = self._output_history
+        Zx = self._input_lags(data.X, data.starts)[rows_of(ranges)]
+        Y = self._to_model(data.y)
+        target = Y[rows_of(ranges)]
+        starts = np.cumsum([0] + [b - a for a, b in ranges])
+        y0 = np.stack([Y[a - M : a] for a, _ in ranges])
         with np.errstate(over="ignore", invalid="ignore"):
-            full = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
-            network, est.network_ = est.network_, None
-            linear = self._simulate(Zx, data.starts, y0, scaled=True)[rows]
-            est.network_ = network
-            return bool(np.mean((full - target) ** 2) < np.mean((linear - target) ** 2))
+            full = self._simulate(Zx, starts, y0, scaled=True)
+            kept = est.network_, est.linear_
+            est.network_, est.linear_ = None, linear
+            alone = self._simulate(Zx, starts, y0, scaled=True)
+            est.network_, est.linear_ = kept
+        full, alone = np.mean((full - target) ** 2), np.mean((alone - target) ** 2)
+        return bool(full < margin * alone)
 
     # -------------------------------------------------------------- predict
 
@@ -926,8 +956,3 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
-
-
-def _rows_of(ranges):
-    """The rows of a list of ``[first, stop)`` ranges, as one index array."""
-    return np.concatenate([np.arange(a, b) for a, b in ranges] or [np.arange(0)])

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._closed_loop import series_segments
 
-__all__ = ["split_rows", "subsequences", "segments"]
+__all__ = ["split_rows", "subsequences", "segments", "rows_of"]
 
 
 def split_rows(starts, history, fraction, n_blocks=4, min_rows=10):
@@ -113,3 +113,15 @@ def segments(Zx, Y, ranges, n_output_lags):
     first = np.array([a for a, _ in ranges], dtype=np.int64)
     stop = np.array([b for _, b in ranges], dtype=np.int64)
     return series_segments(Zx, Y, np.append(first, 0), 0, stop - first, n_output_lags)
+
+
+def rows_of(ranges):
+    """The rows of a list of ``[first, stop)`` ranges, as one index array.
+
+    Examples
+    --------
+    >>> from skrnn._series._shooting import rows_of
+    >>> rows_of([(0, 2), (5, 7)])
+    array([0, 1, 5, 6])
+    """
+    return np.concatenate([np.arange(a, b) for a, b in ranges] or [np.arange(0)])
