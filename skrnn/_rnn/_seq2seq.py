@@ -69,6 +69,20 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     ``(n_steps_i,)`` arrays of different lengths, a long DataFrame or Series,
     or a 1-D array ``(n_sequences,)``: one single-step output per sequence.
 
+    Inputs known for the output steps themselves -- calendar effects,
+    holidays, planned inputs over the forecast window -- go to the decoder
+    as ``X_future`` (darts' ``future_covariates``, neuralforecast's
+    ``futr_exog_list``): ``fit(X, y, X_future=F)``, ``predict(X,
+    X_future=F)``, ``score(X, y, X_future=F)``, with one sequence of future
+    inputs per input sequence, in any form ``X`` takes, and exactly one step
+    per output step (``predict`` emits as many steps as ``X_future`` holds).
+    The decoder's input at step s is then the fed-back output followed by
+    the future inputs of step s, in training (teacher-forced or free
+    running) and in prediction alike. They are a separate argument rather
+    than extra columns of ``X`` because they belong to the output steps,
+    whose number differs from the input's; ``X_future`` is the name
+    :meth:`NARXRegressor.forecast` gives them too.
+
     Parameters
     ----------
     hidden_layer_sizes : int or array-like of int, default=(32,)
@@ -169,6 +183,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         Training sequences seen by the stochastic solvers.
     n_features_in_ : int
         Features per input time step (for 2-D input: its number of columns).
+    n_future_features_in_ : int
+        Known future inputs per decoder step (0 when ``fit`` had no
+        ``X_future``).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of the input, when it had string column names.
     n_layers_ : int
@@ -218,10 +235,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
 
     layer by layer when stacked (decoder layer k starts from encoder layer
     k's final state, :math:`(h, c)` for the LSTM), with :math:`s_0` a
-    learned start token (initially 0). With ``scale_y=True`` (the default)
-    :math:`y` here is the standardised output :math:`(y - m) / s` (``m`` and
-    ``s`` being ``y_mean_`` and ``y_scale_``) and the prediction is
-    :math:`\\hat y_s\\, s + m`. Training minimises, per mini-batch,
+    learned start token (initially 0). With ``X_future`` the decoder reads
+    :math:`[u_s, f_s]` in place of :math:`u_s`: the fed-back output followed
+    by the known future inputs :math:`f_s` of step s, as given (they are not
+    standardised); only the decoder's first layer grows. With
+    ``scale_y=True`` (the default) :math:`y` here is the standardised
+    output :math:`(y - m) / s` (``m`` and ``s`` being ``y_mean_`` and
+    ``y_scale_``) and the prediction is :math:`\\hat y_s\\, s + m`. Training
+    minimises, per mini-batch,
 
     .. math::
 
@@ -259,6 +280,22 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     >>> reg.predict(X[:2], n_steps=5).shape
     (2, 5)
     >>> bool(reg.score(X, y) > 0.95)
+    True
+
+    A flag known for every output step (say, a holiday) shifts the outputs;
+    only the decoder sees it:
+
+    >>> flags = rng.integers(0, 2, size=(200, 3, 1))  # (n, output steps, 1)
+    >>> y = 0.5 * X[:, -1:] + flags[..., 0]
+    >>> reg = Seq2SeqRegressor(
+    ...     hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=100,
+    ...     random_state=0,
+    ... ).fit(X, y, X_future=flags)
+    >>> reg.n_future_features_in_
+    1
+    >>> reg.predict(X[:2], X_future=np.ones((2, 5, 1))).shape  # 5 steps
+    (2, 5)
+    >>> bool(reg.score(X, y, X_future=flags) > 0.95)
     True
     """
 
