@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from _gradcheck import numerical_gradient
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
 from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
 
 from skrnn import Seq2SeqRegressor
 from skrnn._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
@@ -403,3 +405,15 @@ def test_x_future_must_cover_exactly_n_steps():
         ValueError, match="X_future has 3 steps for sequence 0 but n_steps asks for 1"
     ):
         reg.predict(X_RAGGED, n_steps=[1, 1, 2, 4], X_future=F_RAGGED)
+
+
+def test_grid_search_routes_x_future_to_fit_and_score():
+    """With metadata routing, GridSearchCV slices X_future with each fold."""
+    est = Seq2SeqRegressor(
+        hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=40, random_state=0
+    )
+    with config_context(enable_metadata_routing=True):
+        est = est.set_fit_request(X_future=True).set_score_request(X_future=True)
+        search = GridSearchCV(est, {"cell": ["elman", "gru"]}, cv=2)
+        search.fit(X_TRAIN[:200], Y_TRAIN[:200], X_future=F_TRAIN[:200])
+    assert search.best_score_ > 0.9
