@@ -12,7 +12,8 @@ Two kinds of data enter skrnn (see the design notes in the README):
   holding one zero-padded, time-major array and the lengths.
 
 What comes with the data is checked here too (:mod:`._targets`): the output
-sequences of an encoder-decoder (:func:`check_output_sequences`), the state
+sequences of an encoder-decoder (:func:`check_output_sequences`) and the
+known future inputs of its decoder (:func:`check_future_inputs`), the state
 a recurrent network starts from (:func:`check_initial_state`) and the output
 history of a NARX simulation (:func:`check_y_init`).
 
@@ -25,6 +26,7 @@ from ._sequences import SequenceBatch, check_sequences
 from ._series import SeriesData, check_series
 from ._targets import (
     align_output_sequences,
+    check_future_inputs,
     check_initial_state,
     check_output_sequences,
     check_y_init,
@@ -38,6 +40,7 @@ __all__ = [
     "check_sequence_weights",
     "check_output_sequences",
     "align_output_sequences",
+    "check_future_inputs",
     "check_initial_state",
     "check_y_init",
 ]

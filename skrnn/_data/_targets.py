@@ -4,6 +4,9 @@
   ``y`` of :class:`~skrnn.Seq2SeqRegressor`: one output sequence per input
   sequence, of its own length, read like a batch of input sequences but
   named ``y`` and counted in outputs;
+* :func:`check_future_inputs` -- the ``X_future`` of
+  :class:`~skrnn.Seq2SeqRegressor`: one sequence of known future inputs per
+  input sequence, one step per output step;
 * :func:`check_initial_state` -- the state a recurrent network starts from
   (``initial_state`` of :class:`~skrnn.RNNRegressor`), one tuple of arrays
   per layer;
@@ -15,11 +18,12 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from ._common import _numeric
+from ._common import _name, _numeric
 from ._sequences import read_sequences
 
 __all__ = [
     "align_output_sequences",
+    "check_future_inputs",
     "check_initial_state",
     "check_output_sequences",
     "check_y_init",
@@ -140,6 +144,92 @@ def align_output_sequences(Y, lengths, ids, batch):
             "sequence per input sequence."
         )
     return Y[:, pos], lengths[pos]
+
+
+def check_future_inputs(
+    X_future, batch, *, n_features=None, steps=None, against="y", estimator=None
+):
+    """Validate the known future inputs of an encoder-decoder's output steps.
+
+    Parameters
+    ----------
+    X_future : array-like, list of array-like or DataFrame
+        One sequence of future inputs per input sequence of ``batch``, in
+        any form of a batch of sequences: ``(n_sequences, n_steps,
+        n_future_features)``, ``(n_sequences, n_steps)`` (one future input
+        per step), a list of ``(n_steps_i[, n_future_features])`` arrays or
+        a long DataFrame with a ``(sequence_id, time)`` MultiIndex (matched
+        to the input sequences by id when ``X`` was one too).
+    batch : SequenceBatch
+        The validated input sequences.
+    n_features : int or None, default=None
+        The number of future inputs per step the fitted model takes; None
+        accepts any (a first fit).
+    steps : ndarray of shape (n_sequences,) or None, default=None
+        The number of steps each sequence of future inputs must have (the
+        output lengths, or ``n_steps``); None accepts any.
+    against : {"y", "n_steps"}, default="y"
+        What ``steps`` come from, for the messages.
+    estimator : estimator instance or None, default=None
+        Named in the messages.
+
+    Returns
+    -------
+    F : ndarray of shape (max_steps, n_sequences, n_future_features)
+        Time-major, zero-padded past each length, float32 or float64, in
+        the order of the input sequences.
+    lengths : ndarray of shape (n_sequences,)
+        The number of steps of each sequence of future inputs.
+    kind : {"3d", "2d", "list", "frame"}
+        The form ``X_future`` was given in.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._data import SequenceBatch
+    >>> batch = SequenceBatch(X=np.zeros((5, 2, 1)), lengths=np.array([5, 5]))
+    >>> F, lengths, kind = check_future_inputs(np.ones((2, 3, 4)), batch)
+    >>> F.shape, lengths.tolist(), kind
+    ((3, 2, 4), [3, 3], '3d')
+    """
+    kind, F, lengths, ids = read_sequences(X_future, what="X_future")
+    if kind == "2d":  # a table: one future input per step
+        with _numeric("X_future"):
+            F = check_array(F, dtype=[np.float64, np.float32], input_name="X_future")
+        lengths = np.full(F.shape[0], F.shape[1], dtype=np.int64)
+        F = np.ascontiguousarray(F.T[:, :, None])
+    n = batch.n_sequences
+    if len(lengths) != n:
+        raise ValueError(
+            f"X holds {n} sequences but X_future holds {len(lengths)}: give one "
+            "sequence of future inputs per input sequence."
+        )
+    if batch.ids is not None and ids is not None and list(ids) != list(batch.ids):
+        pos = pd.Index(ids).get_indexer(batch.ids)
+        if (pos < 0).any():
+            raise ValueError(
+                "The sequence ids of X_future differ from those of X; give one "
+                "sequence of future inputs per input sequence."
+            )
+        F, lengths = F[:, pos], lengths[pos]
+    if n_features is not None and F.shape[2] != n_features:
+        raise ValueError(
+            f"X_future has {F.shape[2]} features per step, but "
+            f"{_name(estimator)} was fitted with {n_features} "
+            "(n_future_features_in_)."
+        )
+    if steps is not None and (lengths != steps).any():
+        i = int(np.flatnonzero(lengths != steps)[0])
+        wanted = (
+            f"y has {steps[i]} output steps there"
+            if against == "y"
+            else f"n_steps asks for {steps[i]}"
+        )
+        raise ValueError(
+            f"X_future has {lengths[i]} steps for sequence {i} but {wanted}; "
+            "give exactly one step of future inputs per output step."
+        )
+    return F, lengths, kind
 
 
 # --------------------------------------------------------------------------

@@ -7,8 +7,14 @@ interface is documented in :mod:`skrnn._nn._elman`)::
     decoder   d^l_s = cell(d^{l-1}_s, d^l_{s-1}),   d^0_s = u_s,   s < S_i
               d^l_{-1} = e^l_{T_i - 1}              (h, and c for the LSTM)
     output    ŷ_s = d^L_s V + c
-    feedback  u_0 = s (a learned start token),
-              u_s = y_{s-1} (teacher forcing) or ŷ_{s-1} (free running)
+    feedback  u_0 = [s, f_0] (a learned start token s),
+              u_s = [y_{s-1}, f_s] (teacher forcing) or [ŷ_{s-1}, f_s]
+              (free running)
+
+``f_s`` are the known future inputs of decoder step s (calendar effects,
+planned inputs), concatenated after the fed-back output; without them
+(``n_future=0``) the decoder's input is the fed-back output alone and the
+parameter layout is that of a model that never knew of future inputs.
 
 Each decoder layer starts from the final state of the encoder layer at the
 same depth, read at each input sequence's own last step (the encoder holds its
@@ -63,7 +69,8 @@ class Seq2SeqLayout:
         The encoder's recurrent layers (no output layer).
     decoder : Layout
         The decoder's recurrent layers and the output layer; its inputs are
-        the outputs fed back, so ``decoder.n_features == n_outputs``.
+        the outputs fed back followed by the known future inputs, so
+        ``decoder.n_features == n_outputs + n_future``.
     start : tuple
         ``(start, stop, shape)`` of the start token, shape ``(n_outputs,)``.
     n_weights : int
@@ -83,8 +90,15 @@ class Seq2SeqLayout:
         """Outputs per decoder step."""
         return self.decoder.n_outputs
 
+    @property
+    def n_future(self):
+        """Known future inputs per decoder step."""
+        return self.decoder.n_features - self.decoder.n_outputs
 
-def make_layout(cell, n_features, hidden_sizes, n_outputs, bidirectional=False):
+
+def make_layout(
+    cell, n_features, hidden_sizes, n_outputs, bidirectional=False, n_future=0
+):
     """Lay out an encoder–decoder's parameters in one flat vector.
 
     Parameters
@@ -100,6 +114,10 @@ def make_layout(cell, n_features, hidden_sizes, n_outputs, bidirectional=False):
         Outputs per decoder step.
     bidirectional : bool, default=False
         Whether the encoder layers run both ways in time.
+    n_future : int, default=0
+        Known future inputs per decoder step; they widen the input of the
+        decoder's first layer only. With 0 the layout is exactly that of an
+        encoder–decoder without future inputs.
 
     Returns
     -------
@@ -108,13 +126,14 @@ def make_layout(cell, n_features, hidden_sizes, n_outputs, bidirectional=False):
     enc_module, dec_module = _cell(cell, bidirectional), CELLS[cell]
     hidden_sizes = tuple(int(h) for h in hidden_sizes)
     widths = tuple((1 + bool(bidirectional)) * h for h in hidden_sizes)
+    n_dec_in = n_outputs + int(n_future)
     enc_shapes = [
         enc_module.param_shapes(n_in, h)
         for n_in, h in zip((n_features,) + widths[:-1], hidden_sizes, strict=True)
     ]
     dec_shapes = [
         dec_module.param_shapes(n_in, w)
-        for n_in, w in zip((n_outputs,) + widths[:-1], widths, strict=True)
+        for n_in, w in zip((n_dec_in,) + widths[:-1], widths, strict=True)
     ]
     enc_layers = [{} for _ in enc_shapes]
     dec_layers = [{} for _ in dec_shapes]
@@ -152,9 +171,18 @@ def make_layout(cell, n_features, hidden_sizes, n_outputs, bidirectional=False):
         bool(bidirectional),
     )
     decoder = Layout(
-        cell, n_outputs, widths, n_outputs, tuple(dec_layers), output, n_weights, size
+        cell, n_dec_in, widths, n_outputs, tuple(dec_layers), output, n_weights, size
     )
     return Seq2SeqLayout(encoder, decoder, start["start"], n_weights, size)
+
+
+def _check_future(layout, X_future):
+    """The future inputs must be there exactly when the layout has room."""
+    if (X_future is None) != (layout.n_future == 0):
+        raise ValueError(
+            f"The layout takes {layout.n_future} future inputs per decoder step, "
+            f"but X_future is {'None' if X_future is None else 'given'}."
+        )
 
 
 def _views(theta, layout):
@@ -211,22 +239,32 @@ def _encode(module, layers, net, X_tm, lengths, activation):
     return finals, caches
 
 
-def _decode_steps(module, layers, out, start, states, n_steps, activation, Y, feed):
+def _decode_steps(
+    module, layers, out, start, states, n_steps, activation, Y, feed, F=None
+):
     """Run the decoder one step at a time, feeding back its outputs.
 
     ``feed`` (``(n_steps, N)`` booleans, or None for all False) marks the
     steps whose input is the true previous output ``Y[s - 1]`` rather than
-    the prediction. Returns the outputs ``Z`` ``(n_steps, N, n_outputs)``,
-    the top layer's states ``(n_steps, N, width)`` and every step's caches.
+    the prediction; ``F`` (``(>= n_steps, N, n_future)`` or None) holds the
+    known future inputs appended to every step's input. Returns the outputs
+    ``Z`` ``(n_steps, N, n_outputs)``, the top layer's states ``(n_steps, N,
+    width)`` and every step's caches.
     """
     V, c = out["coef"], out["intercept"]
-    N = states[0][0].shape[0]
+    N, k = states[0][0].shape[0], V.shape[1]
+    n_in = k if F is None else k + F.shape[2]
     ones = np.ones(N, dtype=np.int64)  # every sequence runs each single step
-    Z = np.empty((n_steps, N, V.shape[1]), dtype=V.dtype)
+    Z = np.empty((n_steps, N, k), dtype=V.dtype)
     tops = np.empty((n_steps, N, V.shape[0]), dtype=V.dtype)
     caches = []
     states = list(states)
-    u = np.broadcast_to(start, (1, N, start.shape[0]))
+    if F is None:
+        u = np.broadcast_to(start, (1, N, k))
+    else:
+        u = np.empty((1, N, n_in), dtype=V.dtype)
+        u[0, :, :k] = start
+        u[0, :, k:] = F[0]
     for s in range(n_steps):
         x = u
         step_caches = []
@@ -240,19 +278,24 @@ def _decode_steps(module, layers, out, start, states, n_steps, activation, Y, fe
         Z[s] += c
         caches.append(step_caches)
         if s + 1 < n_steps:
-            u = Z[s][None].copy()
+            u = np.empty((1, N, n_in), dtype=V.dtype)
+            u[0, :, :k] = Z[s]
+            if F is not None:
+                u[0, :, k:] = F[s + 1]
             if feed is not None:
                 fed = feed[s + 1]
-                u[0, fed] = Y[s, fed]
+                u[0, fed, :k] = Y[s, fed]
     return Z, tops, caches
 
 
-def _decode_teacher_forced(module, layers, out, start, states, Y, activation):
+def _decode_teacher_forced(module, layers, out, start, states, Y, activation, F):
     """Run the decoder over the whole sequence of true previous outputs."""
     S, N, k = Y.shape
-    U = np.empty_like(Y)
-    U[0] = start
-    U[1:] = Y[:-1]
+    U = np.empty((S, N, k if F is None else k + F.shape[2]), dtype=Y.dtype)
+    U[0, :, :k] = start
+    U[1:, :, :k] = Y[:-1]
+    if F is not None:
+        U[:, :, k:] = F[:S]
     lengths = np.full(N, S, dtype=np.int64)  # padded steps only lose weight
     caches = []
     x = U
@@ -276,6 +319,7 @@ def loss_and_grad(
     activation,
     alpha,
     feed=None,
+    X_future=None,
     grad=None,
 ):
     """Loss and gradient of an encoder–decoder by backpropagation in time.
@@ -306,6 +350,9 @@ def loss_and_grad(
         ignored (step 0 reads the start token). All False is free running;
         a random mix is what scheduled sampling trains on (measured, and
         not offered by the estimator: see ``Seq2SeqRegressor``'s Notes).
+    X_future : ndarray of shape (S, N, layout.n_future) or None, default=None
+        Time-major known future inputs of the decoder's steps, appended to
+        each step's fed-back output; required when ``layout.n_future > 0``.
     grad : ndarray of shape (layout.size,) or None
         Receives the gradient; allocated when None.
 
@@ -317,6 +364,7 @@ def loss_and_grad(
     grad : ndarray of shape (layout.size,)
         Its gradient with respect to ``theta``.
     """
+    _check_future(layout, X_future)
     if grad is None:
         grad = np.empty_like(theta)
     total = float(weights.sum())
@@ -329,6 +377,8 @@ def loss_and_grad(
         Y, weights = Y[:, order], weights[:, order]
         if feed is not None:
             feed = feed[:, order]
+        if X_future is not None:
+            X_future = X_future[:, order]
     enc_module = _cell(layout.encoder.cell, layout.encoder.bidirectional)
     dec_module = CELLS[layout.decoder.cell]
     enc, dec, out, start = _views(theta, layout)
@@ -337,11 +387,11 @@ def loss_and_grad(
     finals, enc_caches = _encode(
         enc_module, enc, layout.encoder, X_tm, lengths, activation
     )
-    S, N, _ = Y.shape
+    S, N, k = Y.shape
 
     if feed is None:
         Z, H, caches = _decode_teacher_forced(
-            dec_module, dec, out, start, finals, Y, activation
+            dec_module, dec, out, start, finals, Y, activation, X_future
         )
         loss_sum, dZ = _squared_loss(Z, Y, weights)
         dZ *= 1.0 / total
@@ -354,10 +404,10 @@ def loss_and_grad(
             dH, d_states[lay] = dec_module.backward(
                 dec[lay], caches[lay], dH, None, g_dec[lay], need_dX=True
             )
-        np.sum(dH[0], axis=0, out=g_start)
+        np.sum(dH[0, :, :k], axis=0, out=g_start)  # the future inputs are data
     else:
         Z, tops, caches = _decode_steps(
-            dec_module, dec, out, start, finals, S, activation, Y, feed
+            dec_module, dec, out, start, finals, S, activation, Y, feed, X_future
         )
         loss_sum, dZ = _squared_loss(Z, Y, weights)
         dZ *= 1.0 / total
@@ -407,7 +457,7 @@ def _backward_steps(module, layers, V, caches, tops, dZ, feed, g_dec, g_out, g_s
             )
             for name, value in step_grads[lay].items():
                 g_dec[lay][name] += value
-        d_input = dH[0]
+        d_input = dH[0, :, : V.shape[1]]  # the fed-back part; the rest is data
         if s == 0:
             np.sum(d_input, axis=0, out=g_start)
         else:
@@ -417,7 +467,7 @@ def _backward_steps(module, layers, V, caches, tops, dZ, feed, g_dec, g_out, g_s
     return d_state
 
 
-def predict(theta, layout, X_tm, lengths, n_steps, *, activation):
+def predict(theta, layout, X_tm, lengths, n_steps, *, activation, X_future=None):
     """Free-running outputs: each prediction is fed back as the next input.
 
     Parameters
@@ -426,21 +476,36 @@ def predict(theta, layout, X_tm, lengths, n_steps, *, activation):
         As in :func:`loss_and_grad`.
     n_steps : int
         Number of output steps to emit.
+    X_future : ndarray of shape (>= n_steps, N, layout.n_future) or None
+        Time-major known future inputs of the decoder's steps; required when
+        ``layout.n_future > 0``.
 
     Returns
     -------
     Y : ndarray of shape (n_steps, N, n_outputs)
         Time-major outputs, in the order of the input sequences.
     """
+    _check_future(layout, X_future)
     order = _length_order(lengths)
     if order is not None:
         X_tm, lengths = X_tm[:, order], lengths[order]
+        if X_future is not None:
+            X_future = X_future[:, order]
     enc_module = _cell(layout.encoder.cell, layout.encoder.bidirectional)
     dec_module = CELLS[layout.decoder.cell]
     enc, dec, out, start = _views(theta, layout)
     finals, _ = _encode(enc_module, enc, layout.encoder, X_tm, lengths, activation)
     Z, _, _ = _decode_steps(
-        dec_module, dec, out, start, finals, int(n_steps), activation, None, None
+        dec_module,
+        dec,
+        out,
+        start,
+        finals,
+        int(n_steps),
+        activation,
+        None,
+        None,
+        X_future,
     )
     if order is not None:
         unsorted = np.empty_like(Z)

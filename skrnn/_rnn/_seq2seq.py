@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._data import (
     align_output_sequences,
+    check_future_inputs,
     check_output_sequences,
     check_sequence_weights,
     check_sequences,
@@ -67,6 +68,20 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     univariate output sequences, a list of ``(n_steps_i, n_outputs)`` or
     ``(n_steps_i,)`` arrays of different lengths, a long DataFrame or Series,
     or a 1-D array ``(n_sequences,)``: one single-step output per sequence.
+
+    Inputs known for the output steps themselves -- calendar effects,
+    holidays, planned inputs over the forecast window -- go to the decoder
+    as ``X_future`` (darts' ``future_covariates``, neuralforecast's
+    ``futr_exog_list``): ``fit(X, y, X_future=F)``, ``predict(X,
+    X_future=F)``, ``score(X, y, X_future=F)``, with one sequence of future
+    inputs per input sequence, in any form ``X`` takes, and exactly one step
+    per output step (``predict`` emits as many steps as ``X_future`` holds).
+    The decoder's input at step s is then the fed-back output followed by
+    the future inputs of step s, in training (teacher-forced or free
+    running) and in prediction alike. They are a separate argument rather
+    than extra columns of ``X`` because they belong to the output steps,
+    whose number differs from the input's; ``X_future`` is the name
+    :meth:`NARXRegressor.forecast` gives them too.
 
     Parameters
     ----------
@@ -168,6 +183,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         Training sequences seen by the stochastic solvers.
     n_features_in_ : int
         Features per input time step (for 2-D input: its number of columns).
+    n_future_features_in_ : int
+        Known future inputs per decoder step (0 when ``fit`` had no
+        ``X_future``).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of the input, when it had string column names.
     n_layers_ : int
@@ -217,10 +235,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
 
     layer by layer when stacked (decoder layer k starts from encoder layer
     k's final state, :math:`(h, c)` for the LSTM), with :math:`s_0` a
-    learned start token (initially 0). With ``scale_y=True`` (the default)
-    :math:`y` here is the standardised output :math:`(y - m) / s` (``m`` and
-    ``s`` being ``y_mean_`` and ``y_scale_``) and the prediction is
-    :math:`\\hat y_s\\, s + m`. Training minimises, per mini-batch,
+    learned start token (initially 0). With ``X_future`` the decoder reads
+    :math:`[u_s, f_s]` in place of :math:`u_s`: the fed-back output followed
+    by the known future inputs :math:`f_s` of step s, as given (they are not
+    standardised); only the decoder's first layer grows. With
+    ``scale_y=True`` (the default) :math:`y` here is the standardised
+    output :math:`(y - m) / s` (``m`` and ``s`` being ``y_mean_`` and
+    ``y_scale_``) and the prediction is :math:`\\hat y_s\\, s + m`. Training
+    minimises, per mini-batch,
 
     .. math::
 
@@ -258,6 +280,22 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     >>> reg.predict(X[:2], n_steps=5).shape
     (2, 5)
     >>> bool(reg.score(X, y) > 0.95)
+    True
+
+    A flag known for every output step (say, a holiday) shifts the outputs;
+    only the decoder sees it:
+
+    >>> flags = rng.integers(0, 2, size=(200, 3, 1))  # (n, output steps, 1)
+    >>> y = 0.5 * X[:, -1:] + flags[..., 0]
+    >>> reg = Seq2SeqRegressor(
+    ...     hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=100,
+    ...     random_state=0,
+    ... ).fit(X, y, X_future=flags)
+    >>> reg.n_future_features_in_
+    1
+    >>> reg.predict(X[:2], X_future=np.ones((2, 5, 1))).shape  # 5 steps
+    (2, 5)
+    >>> bool(reg.score(X, y, X_future=flags) > 0.95)
     True
     """
 
@@ -394,8 +432,12 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             sample_weight=weights.reshape(-1),
         )
 
-    def _validate(self, X, y, reset):
-        """The input batch, with ``y`` as time-major output sequences."""
+    def _validate(self, X, y, reset, X_future=None, method="fit"):
+        """The input batch, with ``y`` as time-major output sequences.
+
+        Also returns the output lengths, the form of ``y`` and the time-major
+        future inputs (None without them).
+        """
         if y is None:  # the boundary says so in scikit-learn's words
             check_sequences(self, X, reset=reset)
             raise ValueError(
@@ -405,14 +447,47 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         Y, lengths, form, ids = check_output_sequences(y, self)
         batch = check_sequences(self, X, "no_validation", reset=reset)
         batch.y, lengths = align_output_sequences(Y, lengths, ids, batch)
-        return batch, lengths, form
+        future = self._check_future(X_future, batch, lengths, "y", method, reset)
+        return batch, lengths, form, None if future is None else future[0]
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _check_future(self, X_future, batch, steps, against, method, reset=False):
+        """``(F, lengths, kind)`` of the future inputs (None without them).
+
+        Raises unless they are given exactly when the fit had them, with its
+        number of features, and ``steps`` steps (any, when None).
+        """
+        expected = 0 if reset else getattr(self, "n_future_features_in_", 0)
+        name = type(self).__name__
+        if X_future is None:
+            if expected:
+                raise ValueError(
+                    f"This {name} was fitted with X_future ({expected} future "
+                    f"inputs per decoder step): {method} needs X_future too, one "
+                    "sequence of future inputs per input sequence."
+                )
+            return None
+        if not reset and not expected:
+            raise ValueError(
+                f"X_future was given, but this {name} was fitted without future "
+                "inputs (n_future_features_in_=0); fit it with X_future to use "
+                "them."
+            )
+        return check_future_inputs(
+            X_future,
+            batch,
+            n_features=expected or None,
+            steps=steps,
+            against=against,
+            estimator=self,
+        )
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, X_future=None):
         hidden = check_hidden_sizes(self.hidden_layer_sizes)
         first_pass = not hasattr(self, "_theta") or (
             not self.warm_start and not incremental
         )
-        batch, out_lengths, form = self._validate(X, y, reset=first_pass)
+        method = "partial_fit" if incremental else "fit"
+        batch, out_lengths, form, F = self._validate(X, y, first_pass, X_future, method)
         Y = batch.y
         sw = check_sequence_weights(sample_weight, batch)
         weights = _step_weights(out_lengths, sw, Y.shape[0], batch.X.dtype)
@@ -426,8 +501,14 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             self.n_outputs_ = Y.shape[-1]
             self.n_layers_ = len(hidden)
             self.out_activation_ = "identity"
+            self.n_future_features_in_ = 0 if F is None else F.shape[2]
             self._layout = make_layout(
-                self.cell, batch.X.shape[2], hidden, self.n_outputs_, self.bidirectional
+                self.cell,
+                batch.X.shape[2],
+                hidden,
+                self.n_outputs_,
+                self.bidirectional,
+                self.n_future_features_in_,
             )
             self._theta = init_params(self._layout, rng, batch.X.dtype)
             start_record(self)
@@ -458,6 +539,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             batch.X.astype(dtype, copy=False),
             self._y_standardisation().apply(Y).astype(dtype, copy=False),
             weights.astype(dtype, copy=False),
+            None if F is None else F.astype(dtype, copy=False),
         )
         with blas_limit():
             fit_parameters(
@@ -491,7 +573,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
 
     def _chunks(self, batch, grad, whole):
         """The batch's loss and gradient, in one piece (no truncation)."""
-        X_tm, lengths, Y, weights = batch
+        X_tm, lengths, Y, weights, F = batch
         total = float(weights.sum())
         if total <= 0:
             return  # nothing to learn from this batch
@@ -505,30 +587,36 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             activation=self.activation,
             alpha=self.alpha,
             feed=self._feed(*weights.shape),
+            X_future=F,
             grad=grad,
         )
         yield value, total
 
     def _validation_score(self, batch):
-        X_tm, lengths, Y, weights = batch
-        return self._score_outputs(self._outputs(X_tm, lengths), Y, weights)
+        X_tm, lengths, Y, weights, F = batch
+        return self._score_outputs(self._outputs(X_tm, lengths, None, F), Y, weights)
 
     def _take(self, arrays, idx, lengths):
-        """Sequences ``idx`` (sorted longest input first) of the batch."""
+        """Sequences ``idx`` (sorted longest input first) of the batch.
+
+        ``arrays`` is ``(X_tm, Y, weights, F)``, ``F`` the time-major future
+        inputs or None; the batch is ``(X_tm, lengths, Y, weights, F)``.
+        """
         idx = idx[np.argsort(-lengths[idx], kind="stable")]
-        X_tm, Y, weights = arrays
+        X_tm, Y, weights, F = arrays
         if len(idx) == len(lengths) and (idx[1:] > idx[:-1]).all():
-            return X_tm, lengths, Y, weights  # everything, in order: no copy
+            return X_tm, lengths, Y, weights, F  # everything, in order: no copy
         T = int(lengths[idx[0]])
         return (
             np.take(X_tm[:T], idx, axis=1),
             lengths[idx],
             np.take(Y, idx, axis=1),
             np.take(weights, idx, axis=1),
+            None if F is None else np.take(F, idx, axis=1),
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_future=None):
         """Fit the encoder–decoder to input sequences ``X`` and outputs ``y``.
 
         Parameters
@@ -544,17 +632,26 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             ``(n_sequences,)``: a single output step per sequence.
         sample_weight : array-like of shape (n_sequences,), default=None
             One weight per sequence (each of its output steps gets it).
+        X_future : array-like, list of arrays or DataFrame, default=None
+            Known future inputs of the decoder's steps (calendar effects,
+            planned inputs): one sequence per input sequence, with exactly
+            as many steps as its output sequence, in any form of ``X``
+            (``(n_sequences, n_steps, n_future_features)``, ``(n_sequences,
+            n_steps)`` for one future input, a list of arrays, a long
+            DataFrame). The decoder's input at step s is then the fed-back
+            output followed by ``X_future[i, s]``. A model fitted with it
+            needs it in :meth:`predict` and :meth:`score`, and only then.
 
         Returns
         -------
         self : Seq2SeqRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False, X_future=X_future)
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, *, X_future=None):
         """Run one epoch over the given sequences.
 
         Only available for the stochastic solvers ``"sgd"`` and ``"adam"``.
@@ -567,29 +664,39 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             The output sequences, as in :meth:`fit`.
         sample_weight : array-like of shape (n_sequences,), default=None
             One weight per sequence.
+        X_future : array-like, list of arrays or DataFrame, default=None
+            The known future inputs, as in :meth:`fit`: required exactly when
+            the first fit had them.
 
         Returns
         -------
         self : Seq2SeqRegressor
             The updated estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True, X_future=X_future)
 
     # ------------------------------------------------------------------
     # Prediction
     # ------------------------------------------------------------------
 
-    def _outputs(self, X_tm, lengths, n_steps=None):
-        """Free-running outputs ``(n_steps, N, n_outputs)`` (trusted input)."""
+    def _outputs(self, X_tm, lengths, n_steps=None, F=None):
+        """Free-running outputs ``(n_steps, N, n_outputs)`` (trusted input).
+
+        ``F`` holds the time-major future inputs (None without); ``n_steps``
+        None emits ``n_steps_`` steps, or as many as ``F`` has.
+        """
         dtype = np.result_type(X_tm.dtype, self._theta.dtype)
+        if n_steps is None:
+            n_steps = self.n_steps_ if F is None else F.shape[0]
         with blas_limit():
             return predict(
                 self._theta.astype(dtype, copy=False),
                 self._layout,
                 X_tm.astype(dtype, copy=False),
                 lengths,
-                self.n_steps_ if n_steps is None else n_steps,
+                n_steps,
                 activation=self.activation,
+                X_future=None if F is None else F.astype(dtype, copy=False),
             )
 
     def _check_n_steps(self, n_steps, n_sequences):
@@ -613,7 +720,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             )
         return int(steps.max()), steps
 
-    def predict(self, X, n_steps=None):
+    def predict(self, X, n_steps=None, *, X_future=None):
         """Emit output sequences, feeding back each prediction.
 
         Parameters
@@ -624,7 +731,15 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             Output steps to emit: one number for every sequence, or one per
             sequence (then a list is returned). None emits ``n_steps_`` (the
             longest output seen in training) -- and, after a fit on 1-D
-            ``y``, one value per sequence, shaped like that ``y``.
+            ``y``, one value per sequence, shaped like that ``y``. With
+            ``X_future``, None emits as many steps as ``X_future`` holds.
+        X_future : array-like, list of arrays or DataFrame, default=None
+            The known future inputs of the steps to emit, required exactly
+            when ``fit`` had them: one sequence per input sequence, in any
+            form :meth:`fit` accepts, with exactly ``n_steps`` steps (or
+            ``n_steps[i]``). With ``n_steps=None`` an array gives its number
+            of steps to every sequence, and a list or a long DataFrame gives
+            each sequence its own (a list is then returned).
 
         Returns
         -------
@@ -639,19 +754,34 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "_theta")
         batch = check_sequences(self, X, reset=False)
-        steps, per_sequence = self._check_n_steps(n_steps, batch.n_sequences)
+        if X_future is not None and n_steps is None:  # the steps X_future has
+            F, lengths, kind = self._check_future(X_future, batch, None, "", "predict")
+            steps = F.shape[0]
+            per_sequence = lengths if kind in ("list", "frame") else None
+        else:
+            steps, per_sequence = self._check_n_steps(n_steps, batch.n_sequences)
+            if per_sequence is None:
+                required = np.full(batch.n_sequences, steps, dtype=np.int64)
+            else:
+                required = per_sequence
+            future = self._check_future(X_future, batch, required, "n_steps", "predict")
+            F = None if future is None else future[0]
         P = self._y_standardisation().invert(
-            np.swapaxes(self._outputs(batch.X, batch.lengths, steps), 0, 1)
+            np.swapaxes(self._outputs(batch.X, batch.lengths, steps, F), 0, 1)
         )
         if self._y_form != "multivariate":
             P = P[..., 0]
-            if self._y_form == "scalar" and n_steps is None:
+            if (
+                self._y_form == "scalar"
+                and n_steps is None
+                and (X_future is None or (per_sequence is None and steps == 1))
+            ):
                 P = P[:, 0]
         if per_sequence is not None:
             return [np.ascontiguousarray(P[i, :k]) for i, k in enumerate(per_sequence)]
         return np.ascontiguousarray(P)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, *, X_future=None):
         """Coefficient of determination R² of the free-running predictions.
 
         R² is computed over every valid output step of every sequence, per
@@ -667,6 +797,9 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             many steps are emitted as the longest of them has.
         sample_weight : array-like of shape (n_sequences,), default=None
             One weight per sequence.
+        X_future : array-like, list of arrays or DataFrame, default=None
+            The known future inputs, as in :meth:`fit`: one step per output
+            step of ``y``; required exactly when ``fit`` had them.
 
         Returns
         -------
@@ -674,7 +807,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             R² of the predictions against ``y``.
         """
         check_is_fitted(self, "_theta")
-        batch, lengths, _ = self._validate(X, y, reset=False)
+        batch, lengths, _, F = self._validate(X, y, False, X_future, "score")
         Y = batch.y
         if Y.shape[-1] != self.n_outputs_:
             raise ValueError(
@@ -683,7 +816,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
             )
         sw = check_sequence_weights(sample_weight, batch, dtype=np.float64)
         w = _step_weights(lengths, sw, Y.shape[0], np.float64)
-        P = self._outputs(batch.X, batch.lengths, Y.shape[0])
+        P = self._outputs(batch.X, batch.lengths, Y.shape[0], F)
         return float(self._score_outputs(self._y_standardisation().invert(P), Y, w))
 
     def __sklearn_tags__(self):
