@@ -7,7 +7,9 @@ Every data set at its natural scale, raw data in (no hand scaling):
   averaged by month), its quarterly US macro data (real consumption driven
   by real disposable income, in billions of dollars), aeon's monthly
   airline passengers and its quarterly US consumption changes driven by
-  income, production, savings and unemployment;
+  income, production, savings and unemployment; and the simulated hourly
+  electricity load of ``examples/plot_forecast_pandas.py`` in MW (50–80)
+  with its temperature input, its last 48 hours forecast;
 * physics simulators of the nonlinear system-identification benchmarks
   (:mod:`skrnn.datasets`): cascaded tanks (1,024 estimation samples, as the
   measured record), Silverbox, Wiener–Hammerstein.
@@ -118,6 +120,53 @@ def uschange():
     return (*_split(y, X), dict(n_lags=1, n_output_lags=2), "forecast")
 
 
+def load():
+    """The hourly load of examples/plot_forecast_pandas.py, in MW (50-80).
+
+    A simulated town: a daily cycle, heating below 16 °C, inertia; inputs
+    temperature and the hour of day; the last 48 hours forecast. Not
+    measured, but with a measured series' scale and index.
+    """
+    rng = np.random.default_rng(0)
+    n = 8 * 7 * 24 + 48
+    index = pd.date_range("2024-01-01", periods=n, freq="h", name="time")
+    hour = index.hour.to_numpy()
+    t = np.arange(n)
+    weather = np.zeros(n)
+    for k in range(1, n):
+        weather[k] = 0.97 * weather[k - 1] + rng.normal()
+    front = -8.0 / (1.0 + np.exp(-(t - (n - 40)) / 4.0))
+    temperature = 11 + weather + front + 4 * np.sin(2 * np.pi * (hour - 9) / 24)
+    daily = (
+        1.0
+        + 0.3 * np.sin(2 * np.pi * (hour - 6) / 24)
+        + 0.15 * np.sin(4 * np.pi * (hour - 3) / 24)
+    )
+    heating = np.logaddexp(0.0, 16.0 - temperature) / 10
+    mw = np.empty(n)
+    mw[0] = daily[0] + heating[0]
+    for k in range(1, n):
+        mw[k] = 0.8 * mw[k - 1] + 0.2 * (daily[k - 1] + heating[k - 1])
+        mw[k] += 0.02 * rng.normal()
+    X = pd.DataFrame(
+        {
+            "temperature": temperature,
+            "hour_sin": np.sin(2 * np.pi * hour / 24),
+            "hour_cos": np.cos(2 * np.pi * hour / 24),
+        },
+        index=index,
+    )
+    y = pd.Series(20 + 30 * mw, index=index, name="load")
+    return (
+        X.iloc[:-48],
+        y.iloc[:-48],
+        X.iloc[-48:],
+        y.iloc[-48:],
+        dict(n_lags=2, n_output_lags=24),
+        "forecast",
+    )
+
+
 def tanks():
     X, y = make_cascaded_tanks(1024, random_state=0)
     X_t, y_t = make_cascaded_tanks(1024, random_state=1)
@@ -142,6 +191,7 @@ SETS = {
     "macro": macro,
     "airline": airline,
     "uschange": uschange,
+    "load": load,
     "tanks": tanks,
     "silverbox": silverbox,
     "wiener_hammerstein": wiener_hammerstein,
