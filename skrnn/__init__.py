@@ -3,6 +3,7 @@
 __version__ = "0.1.0.dev0"
 
 from . import datasets as datasets  # submodule, not in __all__
+from ._diagnostics._backtest import BacktestDisplay, backtest, make_forecast_scorer
 from ._diagnostics._displays import ResidualDisplay, SimulationDisplay
 from ._diagnostics._metrics import fit_percent, nrmse
 from ._diagnostics._residuals import (
@@ -28,11 +29,14 @@ __all__ = [
     "SlidingWindow",
     "sliding_windows",
     # diagnostics
+    "BacktestDisplay",
     "Correlation",
     "ResidualAnalysis",
     "ResidualDisplay",
     "SimulationDisplay",
+    "backtest",
     "fit_percent",
+    "make_forecast_scorer",
     "make_k_step_scorer",
     "make_simulation_scorer",
     "nrmse",
