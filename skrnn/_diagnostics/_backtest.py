@@ -57,7 +57,8 @@ def forecast_rows(estimator, n_steps, X_future):
         raise TypeError(
             f"{type(estimator).__name__} has no forecast method: a forecast "
             "backtest needs a series model that continues its training series "
-            "(NARXRegressor, FIRRegressor, ConformalForecaster)."
+            "(NARXRegressor, ConformalForecaster); judge a model without output "
+            "feedback by its predictions (make_simulation_scorer)."
         )
     if _has_inputs(estimator, X_future):
         y_pred = estimator.forecast(n_steps, X_future=X_future)
@@ -166,7 +167,7 @@ def backtest(estimator, X, y, *, cv=None):
     ----------
     estimator : estimator
         A series model with ``fit`` and ``forecast`` (``NARXRegressor``,
-        ``FIRRegressor``, ``ConformalForecaster``); cloned and refitted on
+        ``ConformalForecaster``); cloned and refitted on
         every training fold.
     X : array-like of shape (n_timesteps, n_inputs) or None
         The inputs of one series; None for a model without inputs.
