@@ -15,11 +15,13 @@ from ._diagnostics._residuals import (
 from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
 from ._rnn._seq2seq import Seq2SeqRegressor
+from ._series._conformal import ConformalForecaster
 from ._series._fir import FIRRegressor
 from ._series._narx import NARXRegressor
 from ._series._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
+    "ConformalForecaster",
     "FIRRegressor",
     "LagFeatures",
     "NARXRegressor",
