@@ -46,6 +46,12 @@ SECTIONS = [
         ("_fir", "_narx"),
     ),
     (
+        "Forecasting",
+        "Judge a forecast by a rolling-origin backtest, and put prediction "
+        "intervals around it.",
+        ("_backtest", "_conformal"),
+    ),
+    (
         "Sequence models",
         "Recurrent networks trained by backpropagation through time on a "
         "batch of sequences.",

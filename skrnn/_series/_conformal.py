@@ -131,7 +131,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     -----
     For coverage c and the n residuals r_1 ... r_n at horizon h, the
     interval is ``forecast ± q_h`` with q_h the ceil((n + 1) c)-th smallest
-    of the |r_i|: if the future error is exchangeable with the calibration
+    of the absolute residuals: if the future error is exchangeable with the calibration
     errors, it falls inside with probability at least c (Vovk et al.,
     Lei et al.). Errors of one series are not exchangeable in the strict
     sense (they are correlated in time), so the coverage is approximate,
