@@ -3,6 +3,7 @@
 __version__ = "0.1.0.dev0"
 
 from . import datasets as datasets  # submodule, not in __all__
+from ._diagnostics._backtest import BacktestDisplay, backtest, make_forecast_scorer
 from ._diagnostics._displays import ResidualDisplay, SimulationDisplay
 from ._diagnostics._metrics import fit_percent, nrmse
 from ._diagnostics._residuals import (
@@ -15,11 +16,13 @@ from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
 from ._rnn._scaler import SequenceScaler
 from ._rnn._seq2seq import Seq2SeqRegressor
+from ._series._conformal import ConformalForecaster
 from ._series._fir import FIRRegressor
 from ._series._narx import NARXRegressor
 from ._series._transformers import LagFeatures, SlidingWindow, sliding_windows
 
 __all__ = [
+    "ConformalForecaster",
     "FIRRegressor",
     "LagFeatures",
     "NARXRegressor",
@@ -30,11 +33,14 @@ __all__ = [
     "SlidingWindow",
     "sliding_windows",
     # diagnostics
+    "BacktestDisplay",
     "Correlation",
     "ResidualAnalysis",
     "ResidualDisplay",
     "SimulationDisplay",
+    "backtest",
     "fit_percent",
+    "make_forecast_scorer",
     "make_k_step_scorer",
     "make_simulation_scorer",
     "nrmse",

@@ -14,6 +14,7 @@ import skrnn
 # __all__ (or from this list) must fail test_every_public_estimator_is_checked
 # instead of silently leaving the common checks.
 ESTIMATORS = [
+    skrnn.ConformalForecaster,
     skrnn.FIRRegressor,
     skrnn.LagFeatures,
     skrnn.NARXRegressor,
@@ -35,7 +36,13 @@ ROW_ORDER = {
         "a series model's output at a row depends on the rows before it"
     ),
 }
-SERIES_ESTIMATORS = {"FIRRegressor", "NARXRegressor", "LagFeatures", "SlidingWindow"}
+SERIES_ESTIMATORS = {
+    "ConformalForecaster",
+    "FIRRegressor",
+    "NARXRegressor",
+    "LagFeatures",
+    "SlidingWindow",
+}
 
 
 def expected_failed_checks(estimator):

@@ -46,6 +46,12 @@ SECTIONS = [
         ("_fir", "_narx"),
     ),
     (
+        "Forecasting",
+        "Judge a forecast by a rolling-origin backtest, and put prediction "
+        "intervals around it.",
+        ("_backtest", "_conformal"),
+    ),
+    (
         "Sequence models",
         "Recurrent networks trained by backpropagation through time on a "
         "batch of sequences, and the scaler of their inputs.",
@@ -98,10 +104,10 @@ def _kind(obj):
 
 
 def _private_module(obj):
-    """``"_fir"`` for an object defined in ``skrnn._series._fir``."""
+    """``["_series", "_fir"]`` for an object defined in ``skrnn._series._fir``."""
     module = getattr(obj, "__module__", "") or ""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == PACKAGE else ""
+    return parts[1:] if len(parts) > 1 and parts[0] == PACKAGE else []
 
 
 def _top_level_sections(package):
@@ -115,7 +121,9 @@ def _top_level_sections(package):
             (
                 title
                 for title, _, prefixes in SECTIONS
-                if any(module.startswith(prefix) for prefix in prefixes)
+                if any(
+                    part.startswith(prefix) for part in module for prefix in prefixes
+                )
             ),
             None,
         )

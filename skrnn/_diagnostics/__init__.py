@@ -1,4 +1,4 @@
-"""Diagnostics: metrics, scorers, residual tests, correlation kernels, displays.
+"""Diagnostics: metrics, scorers, backtests, residual tests, correlations, displays.
 
 Imports :mod:`skrnn._data` only: it judges any fitted series model through
 its public methods.
