@@ -14,6 +14,7 @@ from ._diagnostics._residuals import (
 from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
 from ._rnn._seq2seq import Seq2SeqRegressor
+from ._rnn._state_space import StateSpaceRegressor
 from ._series._fir import FIRRegressor
 from ._series._narx import NARXRegressor
 from ._series._transformers import LagFeatures, SlidingWindow, sliding_windows
@@ -26,6 +27,7 @@ __all__ = [
     "RNNRegressor",
     "Seq2SeqRegressor",
     "SlidingWindow",
+    "StateSpaceRegressor",
     "sliding_windows",
     # diagnostics
     "Correlation",
