@@ -21,6 +21,7 @@ ESTIMATORS = [
     skrnn.RNNRegressor,
     skrnn.Seq2SeqRegressor,
     skrnn.SlidingWindow,
+    skrnn.StateSpaceRegressor,
 ]
 
 # Row order is the signal for a series estimator: the prediction for a row
@@ -34,7 +35,13 @@ ROW_ORDER = {
         "a series model's output at a row depends on the rows before it"
     ),
 }
-SERIES_ESTIMATORS = {"FIRRegressor", "NARXRegressor", "LagFeatures", "SlidingWindow"}
+SERIES_ESTIMATORS = {
+    "FIRRegressor",
+    "NARXRegressor",
+    "LagFeatures",
+    "SlidingWindow",
+    "StateSpaceRegressor",
+}
 
 
 def expected_failed_checks(estimator):

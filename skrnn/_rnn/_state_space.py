@@ -190,7 +190,10 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "cell": [StrOptions({"elman", "gru", "lstm"})],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "subsequence_length": [Interval(Integral, 1, None, closed="left")],
@@ -294,7 +297,9 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
             return None
         firsts = starts[:-1][keep] + n_train[keep]
         vstarts = np.concatenate([[0], np.cumsum(n_val[keep])])
-        rows = np.concatenate([np.arange(f, f + v) for f, v in zip(firsts, n_val[keep])])
+        rows = np.concatenate(
+            [np.arange(f, f + v) for f, v in zip(firsts, n_val[keep], strict=True)]
+        )
         X_tm, lengths = _time_major(Xs[rows], vstarts)
         Y_tm, _ = _time_major(Ys[rows], vstarts)
         W = self.init_window
@@ -337,7 +342,10 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
         )
         n_train, n_val = self._split(data)
         rows = np.concatenate(
-            [np.arange(a, a + n) for a, n in zip(data.starts[:-1], n_train)]
+            [
+                np.arange(a, a + n)
+                for a, n in zip(data.starts[:-1], n_train, strict=True)
+            ]
         )
         batch = cut_subsequences(
             Xs[rows],
@@ -421,7 +429,10 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
         W = self.init_window
         Y = Y_free.copy()
         ends = np.concatenate(
-            [np.arange(a + W, b - k + 1) for a, b in zip(starts[:-1], starts[1:])]
+            [
+                np.arange(a + W, b - k + 1)
+                for a, b in zip(starts[:-1], starts[1:], strict=True)
+            ]
         ).astype(np.int64)
         block = max(1, 2**20 // (k * (Xs.shape[1] + self._net.state_size)))
         for i in range(0, len(ends), block):
@@ -429,9 +440,7 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
             X_tm = np.ascontiguousarray(Xs[e[:, None] + np.arange(k)].swapaxes(0, 1))
             S0 = encode(self._net, self._theta, windows(Xs, Ys, e, W), np.ones(len(e)))
             with np.errstate(over="ignore", invalid="ignore"):
-                out, _ = simulate(
-                    self._net, self._theta, X_tm, np.full(len(e), k), S0
-                )
+                out, _ = simulate(self._net, self._theta, X_tm, np.full(len(e), k), S0)
             Y[e + k - 1] = out[-1]
         return Y
 
@@ -612,4 +621,3 @@ def _moments(A):
     scale = A.std(axis=0)
     scale[~(scale > 1e-12 * np.maximum(1.0, np.abs(mean)))] = 1.0
     return mean, scale
-
