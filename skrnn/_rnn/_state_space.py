@@ -184,7 +184,8 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
     >>> X = rng.standard_normal((2000, 1))
     >>> y = lfilter([0.0, 0.5], [1.0, -0.8], X[:, 0])
     >>> model = StateSpaceRegressor(4, cell="elman", activation="identity",
-    ...                             max_iter=30, random_state=0).fit(X, y)
+    ...                             batch_size=8, learning_rate_init=1e-2,
+    ...                             random_state=0).fit(X, y)
     >>> bool(model.score(X, y) > 0.99)
     True
     """
