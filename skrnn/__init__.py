@@ -16,6 +16,7 @@ from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
 from ._rnn._estimators import RNNClassifier, RNNRegressor
 from ._rnn._scaler import SequenceScaler
 from ._rnn._seq2seq import Seq2SeqRegressor
+from ._rnn._state_space import StateSpaceRegressor
 from ._series._conformal import ConformalForecaster
 from ._series._fir import FIRRegressor
 from ._series._narx import NARXRegressor
@@ -31,6 +32,7 @@ __all__ = [
     "Seq2SeqRegressor",
     "SequenceScaler",
     "SlidingWindow",
+    "StateSpaceRegressor",
     "sliding_windows",
     # diagnostics
     "BacktestDisplay",

@@ -23,6 +23,7 @@ ESTIMATORS = [
     skrnn.Seq2SeqRegressor,
     skrnn.SequenceScaler,
     skrnn.SlidingWindow,
+    skrnn.StateSpaceRegressor,
 ]
 
 # Row order is the signal for a series estimator: the prediction for a row
@@ -42,6 +43,7 @@ SERIES_ESTIMATORS = {
     "NARXRegressor",
     "LagFeatures",
     "SlidingWindow",
+    "StateSpaceRegressor",
 }
 
 

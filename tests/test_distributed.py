@@ -22,7 +22,7 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from skrnn import RNNRegressor, SlidingWindow  # noqa: E402
+from skrnn import RNNRegressor, SlidingWindow, StateSpaceRegressor  # noqa: E402
 from skrnn.datasets import make_narx_system  # noqa: E402
 
 #: Seconds the whole module (cluster start, searches, shutdown) may take
@@ -119,6 +119,29 @@ def test_grid_search_on_cluster_matches_local_run(client):
     np.testing.assert_allclose(
         remote.predict(X[:50]), local.predict(X[:50]), rtol=1e-6, atol=1e-9
     )
+
+
+def test_state_space_restarts_on_cluster_match_local_run(client):
+    # StateSpaceRegressor's restarts go through joblib: under the dask
+    # backend they run on the workers and give the model a local run gives.
+    def model():
+        return StateSpaceRegressor(
+            4, n_init=3, n_jobs=-1, max_iter=5, subsequence_length=40, random_state=0
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        local = model().set_params(n_jobs=None).fit(X, y)
+        remote = model()
+        with distributed.get_task_stream(client) as tasks:
+            with joblib.parallel_backend("dask"):
+                remote.fit(X, y)
+    assert len(tasks.data) >= 3
+    assert {task["worker"] for task in tasks.data} <= set(
+        client.scheduler_info()["workers"]
+    )
+    np.testing.assert_allclose(remote.restart_scores_, local.restart_scores_)
+    np.testing.assert_allclose(remote.predict(X), local.predict(X))
 
 
 def test_worker_processes_run_one_blas_thread(client):

@@ -43,7 +43,7 @@ SECTIONS = [
     (
         "Series models",
         "Regressors on one series (or a panel): one prediction per time step.",
-        ("_fir", "_narx"),
+        ("_fir", "_narx", "_state_space"),
     ),
     (
         "Forecasting",

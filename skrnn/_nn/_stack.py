@@ -225,6 +225,7 @@ def bptt_chunks(
     bptt_steps=None,
     state0=None,
     grad=None,
+    grad_state0=None,
 ):
     """Loss and gradient of each chunk of (truncated) backpropagation in time.
 
@@ -265,6 +266,13 @@ def bptt_chunks(
         (bidirectional: forward half first).
     grad : ndarray of shape (layout.size,) or None
         Receives each chunk's gradient; allocated when None.
+    grad_state0 : list or None, default=None
+        When a list, before each yield its contents are replaced by the
+        gradient of the chunk's loss with respect to ``state0``: one tuple
+        per layer of ``(N, width)`` arrays (rows in the order of the input),
+        like ``state0``. Only the first chunk's is nonzero -- gradients do
+        not cross a chunk boundary -- so an encoder that produces ``state0``
+        trains on the first chunk.
 
     Yields
     ------
@@ -352,11 +360,16 @@ def bptt_chunks(
             np.sum(dZ, axis=0, out=g_out["intercept"])
             dH = None
             d_final = (np.matmul(dZ, V.T),) + no_state_grads
+        d_state0 = [None] * len(layers)
         for lay in range(len(layers) - 1, -1, -1):
-            dH, _ = module.backward(
+            dH, d_state0[lay] = module.backward(
                 layers[lay], caches[lay], dH, d_final, g_layers[lay], need_dX=lay > 0
             )
             d_final = None
+        if grad_state0 is not None:
+            if t0 > 0:  # the first chunk's state gets no gradient from this one
+                d_state0 = [tuple(np.zeros_like(d) for d in s) for s in d_state0]
+            grad_state0[:] = _in_input_order(d_state0, order)
 
         value = loss_sum / total
         if alpha:
