@@ -497,9 +497,8 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "closed_loop_solver='adam', or bptt_steps=None."
             )
 
-    def _loop_network(self, n_x):
-        """``(weights, skip, net, alpha)`` of ``estimator_`` for the closed loop."""
-        est = self.estimator_
+    def _loop_network(self, est, n_x):
+        """``(weights, skip, net, alpha)`` of ``est`` for the closed loop."""
         if isinstance(est, LinearPlusNetwork):
             weights, activation, skip = est.layers()
             alpha = est.network_.alpha if est.network_ is not None else 0.0
@@ -517,15 +516,21 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         return weights, skip, net, alpha
 
     def _fit_closed_loop(self, data, history, train, held):
-        """Train ``estimator_``'s weights on the free-run simulation error.
+        """Train ``estimator_``'s weights on the free-run simulation error."""
+        record = self._train_closed_loop(self.estimator_, data, history, train, held)
+        self._keep_record(*record)
+
+    def _train_closed_loop(self, model, data, history, train, held):
+        """Train ``model``'s weights on the free-run simulation error.
 
         Trained on subsequences of the ``train`` row ranges; judged by the
         free run of each whole series, scored on the ``held`` rows only.
+        Returns the training record, for :meth:`_keep_record`.
         """
         M = self._output_history
         Zx = self._input_lags(data.X, data.starts)
         Y = self._to_model(data.y)
-        weights, skip, net, alpha = self._loop_network(Zx.shape[1])
+        weights, skip, net, alpha = self._loop_network(model, Zx.shape[1])
         validation = None
         if held:  # each whole series, scored on the held-out rows only
             scored = np.full_like(Y, np.nan)
@@ -552,22 +557,25 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 validation=validation,
             )
         layers = unpack(theta, net)
-        if isinstance(self.estimator_, LinearPlusNetwork):
-            self.estimator_.set_layers(layers, unpack_skip(theta, net))
+        if isinstance(model, LinearPlusNetwork):
+            model.set_layers(layers, unpack_skip(theta, net))
         else:
-            self.estimator_.coefs_ = [W.copy() for W, _ in layers]
-            self.estimator_.intercepts_ = [b.copy() for _, b in layers]
-        self.closed_loop_loss_curve_ = record.loss_curve
-        self.closed_loop_validation_loss_curve_ = (
-            None if validation is None else [-v for v in record.validation_scores]
-        )
-        self.closed_loop_n_iter_ = len(record.loss_curve)
+            model.coefs_ = [W.copy() for W, _ in layers]
+            model.intercepts_ = [b.copy() for _, b in layers]
+        curve = None if validation is None else [-v for v in record.validation_scores]
+        return record.loss_curve, curve, converged
+
+    def _keep_record(self, loss_curve, validation_curve, converged):
+        """The closed-loop record as fitted attributes, and its warning."""
+        self.closed_loop_loss_curve_ = loss_curve
+        self.closed_loop_validation_loss_curve_ = validation_curve
+        self.closed_loop_n_iter_ = len(loss_curve)
         if not converged:
             warnings.warn(
                 "Closed-loop training stopped at closed_loop_max_iter="
                 f"{self.closed_loop_max_iter} before converging.",
                 ConvergenceWarning,
-                stacklevel=4,  # _fit_closed_loop, fit, _fit_context, caller
+                stacklevel=5,  # _keep_record, _fit_..., fit, _fit_context, caller
             )
 
     def _fit_default(self, data, history, rows, Z, target, train, held):
@@ -575,11 +583,14 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
 
         With held-out blocks (``validation_fraction``) the model is fitted
         on the other rows and judged on them; without, on the training rows.
-        It keeps its network if it simulates the judged rows better than the
-        least-squares linear model of the same rows (open loop: at least
-        twice better, ``NETWORK_MARGIN``; closed loop: after closed-loop
-        training, better); else it becomes that linear model, refitted on
-        every row. So the default is never worse there than linear ARX.
+        In open loop it keeps its network if that at least halves the error
+        of the least-squares linear model of the same rows on the judged
+        rows (:data:`~skrnn._series._default.NETWORK_MARGIN`). In closed
+        loop two starts are trained, the model with its network and the
+        linear model alone, and the one that simulates the judged rows best
+        is kept if it beats the least-squares linear model. Whenever the
+        linear model wins, it is refitted on every row: the default is never
+        worse there than linear ARX.
         """
         est = self.estimator_
         if held:
@@ -590,41 +601,43 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
             est.fit(Z, target)
             bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
             judged = [(int(a), int(b)) for a, b in bounds]
-        linear = copy.deepcopy(est.linear_)
-        margin = NETWORK_MARGIN
+        linear = copy.deepcopy(est).drop_network()
+        margin, candidates = NETWORK_MARGIN, [est]
         if self.training == "closed_loop":
-            self._fit_closed_loop(data, history, train, held)
-            margin = 1.0
-        if not self._simulates_better(data, judged, linear, margin):
-            est.drop_network().refit(Z, target)
+            margin, candidates = 1.0, [est, copy.deepcopy(linear)]
+            records = [
+                self._train_closed_loop(c, data, history, train, held)
+                for c in candidates
+            ]
+        errors = [self._block_error(c, data, judged) for c in candidates]
+        best = int(np.argmin(errors))
+        if errors[best] < margin * self._block_error(linear, data, judged):
+            self.estimator_ = candidates[best]
+        else:
+            self.estimator_ = linear.refit(Z, target)
+        if self.training == "closed_loop":
+            self._keep_record(*records[best])
 
-    def _simulates_better(self, data, ranges, linear, margin):
-        """Whether ``estimator_`` simulates the row ``ranges`` better than the
-        linear model ``linear`` alone, by a factor ``margin`` of its error.
+    def _block_error(self, model, data, ranges):
+        """Mean squared error of ``model`` simulating the row ``ranges``.
 
         Each range is simulated free from the measured outputs just before
         it (a forecast of the block, the way :meth:`forecast` continues a
-        series), and the two are compared on the standardised scale. In
-        open loop the network must at least halve the linear model's error
-        (:data:`~skrnn._series._default.NETWORK_MARGIN`).
+        series), on the standardised scale.
         """
-        est = self.estimator_
-        if est.network_ is None:
-            return False
         M = self._output_history
         Zx = self._input_lags(data.X, data.starts)[rows_of(ranges)]
         Y = self._to_model(data.y)
-        target = Y[rows_of(ranges)]
         starts = np.cumsum([0] + [b - a for a, b in ranges])
         y0 = np.stack([Y[a - M : a] for a, _ in ranges])
-        with np.errstate(over="ignore", invalid="ignore"):
-            full = self._simulate(Zx, starts, y0, scaled=True)
-            kept = est.network_, est.linear_
-            est.network_, est.linear_ = None, linear
-            alone = self._simulate(Zx, starts, y0, scaled=True)
-            est.network_, est.linear_ = kept
-        full, alone = np.mean((full - target) ** 2), np.mean((alone - target) ** 2)
-        return bool(full < margin * alone)
+        kept, self.estimator_ = self.estimator_, model
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                Y_sim = self._simulate(Zx, starts, y0, scaled=True)
+                error = np.mean((Y_sim - Y[rows_of(ranges)]) ** 2)
+        finally:
+            self.estimator_ = kept
+        return float(error) if np.isfinite(error) else np.inf
 
     # -------------------------------------------------------------- predict
 
