@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from skrnn._data import SeriesData
-from skrnn._series._tail import absorb, continue_inputs, empty_tail, forecast_index
+from skrnn._data._future import forecast_index
+from skrnn._series._tail import absorb, continue_inputs, empty_tail
 
 Y_START = np.array([[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]])  # M = 3, 2 outputs
 

@@ -13,11 +13,10 @@ on is the model's business: :func:`absorb` takes it as a callable.
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from .._data._time_index import advance, check_follows, continue_index, time_info
+from .._data._time_index import advance, check_follows, time_info
 
-__all__ = ["CarriedState", "empty_state", "absorb", "future_groups", "forecast_index"]
+__all__ = ["CarriedState", "empty_state", "absorb"]
 
 
 def _frozen(arr):
@@ -142,81 +141,4 @@ def absorb(carried, data, advance_state, where="X", owner="The model"):
         tuple(times),
         tuple(seen),
         carried.window,
-    )
-
-
-def future_groups(carried, data, n_steps, owner="The model"):
-    """Which series of ``data`` (future inputs) continues each carried series."""
-    if carried.ids is None:
-        if data.ids is not None:
-            raise ValueError(
-                f"{owner} was fitted on one series; X_future must be one "
-                "series, not a panel."
-            )
-        groups = [0]
-    else:
-        if data.ids is None:
-            raise ValueError(
-                f"{owner} was fitted on a panel of {carried.n_series} series; "
-                "X_future must be a DataFrame with a (series_id, time) "
-                f"MultiIndex and n_steps={n_steps} rows for each series."
-            )
-        position = {sid: g for g, sid in enumerate(data.ids)}
-        missing = [s for s in carried.ids if s not in position]
-        extra = sorted(set(position) - set(carried.ids), key=position.get)
-        if missing or extra:
-            raise ValueError(
-                "X_future must hold every series seen by fit and no other: "
-                f"missing {missing}, unknown {extra}."
-            )
-        groups = [position[s] for s in carried.ids]
-    lengths = data.lengths[groups]
-    if (lengths != n_steps).any():
-        each = " per series" if carried.ids is not None else ""
-        raise ValueError(
-            f"X_future has {int(lengths[lengths != n_steps][0])} rows"
-            f"{' for a series' if carried.ids is not None else ''}, but "
-            f"n_steps={n_steps}: give exactly n_steps rows of future inputs"
-            f"{each}."
-        )
-    times = None
-    if data.time_index is not None:
-        times = [data.time_index[g] for g in groups]
-        for k, index in enumerate(times):
-            sid = None if carried.ids is None else carried.ids[k]
-            check_follows(carried.time[k], index, "X_future", sid)
-    return groups, times
-
-
-def forecast_index(carried, n_steps, times=None, names=None):
-    """The index of the ``n_steps`` steps after each carried series, or None.
-
-    One series: ``times``' own index when it holds dates or periods, else
-    the continued datetime or period index, else None. A panel: a
-    ``(series_id, time)`` MultiIndex with ``times`` or the continued times,
-    or else a ``step`` level 1 … ``n_steps``.
-    """
-    if carried.ids is None:
-        info = carried.time[0]
-        if times is not None and isinstance(
-            times[0], (pd.DatetimeIndex, pd.PeriodIndex)
-        ):
-            index = times[0]
-        elif info is not None and info[0] in ("datetime", "period"):
-            index = continue_index(info, n_steps)
-        else:
-            return None
-        return index.rename(names[0] if names and len(names) == 1 else None)
-    if times is None:
-        times = [
-            None if info is None else continue_index(info, n_steps)
-            for info in carried.time
-        ]
-    level_names = list(names) if names and len(names) == 2 else [None, None]
-    if any(t is None for t in times):
-        times = [pd.RangeIndex(1, n_steps + 1)] * len(times)
-        level_names[1] = "step"
-    ids = pd.Index(carried.ids).repeat(n_steps)
-    return pd.MultiIndex.from_arrays(
-        [ids, times[0].append(list(times[1:]))], names=level_names
     )

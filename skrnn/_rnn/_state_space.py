@@ -13,12 +13,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series
+from .._data._future import forecast_index, future_groups
 from .._data._sklearn_compat import Interval, StrOptions, _fit_context
 from .._data._time_index import index_names
 from .._nn._activations import ACTIVATIONS
 from .._nn._stack import make_layout
 from ._fitting import SOLVER_CONSTRAINTS, check_hidden_sizes
-from ._series_state import absorb, empty_state, forecast_index, future_groups
+from ._series_state import absorb, empty_state
 from ._subsequences import (
     Network,
     Settings,

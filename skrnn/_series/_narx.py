@@ -14,6 +14,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_series, check_y_init
+from .._data._future import forecast_index
 from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from .._data._time_index import index_names
 from .._nn._activations import ACTIVATIONS
@@ -40,7 +41,7 @@ from ._simulate import (
     simulate_network,
     to_time_major,
 )
-from ._tail import absorb, continue_inputs, empty_tail, forecast_index
+from ._tail import absorb, continue_inputs, empty_tail
 from ._weights import mlp_layers, predict_from, simulation_network
 from ._windowing import PADDINGS, lag_matrix, trainable_rows
 

@@ -11,22 +11,20 @@ and return a new one, never changing it -- in the spirit of
 - :func:`absorb`: the tail after more observed rows (``fit``, ``update``);
 - :func:`continue_inputs`: the tail's last inputs followed by future ones, so
   that their lag matrix continues each series (``forecast``);
-- :func:`forecast_index`: the time index of the steps after the tail.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from .._data._time_index import advance, check_follows, continue_index, time_info
+from .._data._future import future_groups
+from .._data._time_index import advance, check_follows, time_info
 
 __all__ = [
     "SeriesTail",
     "empty_tail",
     "absorb",
     "continue_inputs",
-    "forecast_index",
 ]
 
 
@@ -222,43 +220,6 @@ def absorb(tail, data, where="X", owner="The model"):
     )
 
 
-def _future_groups(tail, data, n_steps, owner):
-    """Which series of ``data`` continues each series of ``tail``."""
-    if tail.ids is None:
-        if data.ids is not None:
-            raise ValueError(
-                f"{owner} was fitted on one series; X_future must be one "
-                "series, not a panel."
-            )
-        groups = [0]
-    else:
-        if data.ids is None:
-            raise ValueError(
-                f"{owner} was fitted on a panel of {tail.n_series} series; "
-                "X_future must be a DataFrame with a (series_id, time) "
-                f"MultiIndex and n_steps={n_steps} rows for each series."
-            )
-        position = {sid: g for g, sid in enumerate(data.ids)}
-        missing = [s for s in tail.ids if s not in position]
-        extra = sorted(set(position) - set(tail.ids), key=position.get)
-        if missing or extra:
-            raise ValueError(
-                "X_future must hold every series seen by fit and no other: "
-                f"missing {missing}, unknown {extra}."
-            )
-        groups = [position[s] for s in tail.ids]
-    lengths = data.lengths[groups]
-    if (lengths != n_steps).any():
-        each = " per series" if tail.ids is not None else ""
-        raise ValueError(
-            f"X_future has {int(lengths[lengths != n_steps][0])} rows"
-            f"{' for a series' if tail.ids is not None else ''}, but "
-            f"n_steps={n_steps}: give exactly n_steps rows of future inputs"
-            f"{each}."
-        )
-    return groups
-
-
 def continue_inputs(tail, data, n_steps, owner="The model"):
     """Each series' last inputs followed by its next ``n_steps`` inputs.
 
@@ -307,13 +268,7 @@ def continue_inputs(tail, data, n_steps, owner="The model"):
     >>> X[:, 0], starts, future
     (array([3., 4., 9., 9., 9.]), array([0, 5]), array([2, 3, 4]))
     """
-    groups = _future_groups(tail, data, n_steps, owner)
-    times = None
-    if data.time_index is not None:
-        times = [data.time_index[g] for g in groups]
-        for k, index in enumerate(times):
-            sid = None if tail.ids is None else tail.ids[k]
-            check_follows(tail.time[k], index, "X_future", sid)
+    groups, times = future_groups(tail, data, n_steps, owner)
     pieces, future, offset = [], [], 0
     for k, g in enumerate(groups):
         last = tail.x[k]
@@ -322,68 +277,3 @@ def continue_inputs(tail, data, n_steps, owner="The model"):
         offset += len(last) + n_steps
     starts = np.array([0] + [int(f[-1]) + 1 for f in future], dtype=np.int64)
     return np.concatenate(pieces), starts, np.concatenate(future), times
-
-
-def forecast_index(tail, n_steps, times=None, names=None):
-    """The index of the ``n_steps`` steps after the tail, or None.
-
-    Parameters
-    ----------
-    tail : SeriesTail
-        The series the steps continue.
-    n_steps : int
-        Number of steps.
-    times : list of pandas Index or None, default=None
-        The time labels of the future inputs per series, if they had any.
-    names : list of str or None, default=None
-        The level names of the index ``fit`` saw.
-
-    Returns
-    -------
-    index : pandas Index, MultiIndex or None
-        One series: ``times``' own index when it is one of dates or periods,
-        else the continued regular datetime or period index, else None (a
-        plain array). A panel: a ``(series_id, time)`` MultiIndex, ``n_steps``
-        rows per series in the tail's order, with ``times`` or the continued
-        times, or else a ``step`` level 1 ... ``n_steps``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> from skrnn._data import SeriesData
-    >>> from skrnn._series._tail import absorb, empty_tail, forecast_index
-    >>> days = [pd.date_range("2024-01-01", periods=4)]
-    >>> seen = SeriesData(X=np.zeros((4, 0)), y=np.zeros((4, 1)),
-    ...                   starts=np.array([0, 4]), time_index=days)
-    >>> tail = absorb(empty_tail(False, 0, np.zeros((1, 1))), seen)
-    >>> index = forecast_index(tail, 2)
-    >>> [str(t.date()) for t in index], index.freqstr
-    (['2024-01-05', '2024-01-06'], 'D')
-    """
-    if tail.ids is None:
-        info = tail.time[0]
-        if times is not None and isinstance(
-            times[0], (pd.DatetimeIndex, pd.PeriodIndex)
-        ):
-            index = times[0]
-        elif info is not None and info[0] in ("datetime", "period"):
-            index = continue_index(info, n_steps)
-        else:
-            index = None
-        if index is None:
-            return None
-        return index.rename(names[0] if names and len(names) == 1 else None)
-    if times is None:
-        times = [
-            None if info is None else continue_index(info, n_steps)
-            for info in tail.time
-        ]
-    level_names = list(names) if names and len(names) == 2 else [None, None]
-    if any(t is None for t in times):
-        times = [pd.RangeIndex(1, n_steps + 1)] * len(times)
-        level_names[1] = "step"
-    ids = pd.Index(tail.ids).repeat(n_steps)
-    return pd.MultiIndex.from_arrays(
-        [ids, times[0].append(list(times[1:]))], names=level_names
-    )
