@@ -13,7 +13,13 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 from sklearn.pipeline import make_pipeline
 
-from skrnn import FIRRegressor, NARXRegressor, RNNRegressor, SlidingWindow
+from skrnn import (
+    FIRRegressor,
+    NARXRegressor,
+    RNNRegressor,
+    SlidingWindow,
+    StateSpaceRegressor,
+)
 from skrnn.datasets import make_narx_system
 
 N_TRAIN, N_TEST = 3000, 1000
@@ -24,13 +30,13 @@ def _models():
     return [
         ("FIR, linear (Ridge)", "R2 of predict", FIRRegressor(Ridge(), n_lags=10)),
         (
-            "FIR, neural (MLP)",
+            "FIR, default",
             "R2 of predict",
             FIRRegressor(n_lags=10, random_state=0),
         ),
         ("NARX, linear (Ridge)", "R2 of free run", NARXRegressor(Ridge())),
         (
-            "NARX, neural (MLP)",
+            "NARX, default",
             "R2 of free run",
             NARXRegressor(random_state=0),
         ),
@@ -42,12 +48,18 @@ def _models():
             ),
         ),
         (
+            "State space (GRU)",
+            "R2 of free run",
+            StateSpaceRegressor(random_state=0),
+        ),
+        (
             "RNN (Elman, 16 units)",
             "R2 of predict",
             make_pipeline(
                 SlidingWindow(16),
                 RNNRegressor(
                     hidden_layer_sizes=(16,),
+                    cell="elman",
                     learning_rate_init=0.01,
                     batch_size=64,
                     max_iter=25,
@@ -85,8 +97,10 @@ def main():
         "alone, never shown the measured output, the honest test\nof a "
         "dynamic model; trained closed loop, it learns from that simulation "
         "error itself\n(which pays off most under coloured output noise: "
-        "examples/plot_narx_closed_loop.py).\nThe recurrent network carries a "
-        "learned hidden state across a window of the last\n16 inputs."
+        "examples/plot_narx_closed_loop.py).\nThe state-space model carries a "
+        "learned hidden state through the whole series,\nsimulated from the "
+        "inputs alone; the windowed recurrent network across the last\n16 "
+        "inputs only."
     )
 
 
