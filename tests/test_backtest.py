@@ -111,8 +111,17 @@ def test_backtest_on_pandas_gives_time_stamps_and_multioutput():
             TypeError,
             "has no forecast method",
         ),
-        (lambda: make_forecast_scorer("mape"), ValueError, "metric must be one of"),
-        (lambda: make_forecast_scorer(horizon=0), ValueError, "horizon must be >= 1"),
+        (
+            lambda: make_forecast_scorer("mape"),
+            ValueError,
+            r"'metric' parameter of make_forecast_scorer must be a str among",
+        ),
+        (
+            lambda: make_forecast_scorer(horizon=0),
+            ValueError,
+            r"'horizon' parameter of make_forecast_scorer must be an int in "
+            r"the range \[1, inf\)",
+        ),
     ],
 )
 def test_bad_backtests_get_clear_errors(call, error, match):

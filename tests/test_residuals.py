@@ -127,9 +127,13 @@ def test_residual_correlation_errors_speak_plainly():
         residual_correlation(W[:20], np.zeros(20), max_lag=30)
     with pytest.raises(ValueError, match="y_pred has shape"):
         residual_correlation(W, np.zeros(N - 1))
-    with pytest.raises(ValueError, match="confidence must be strictly between"):
+    with pytest.raises(
+        ValueError,
+        match=r"'confidence' parameter of \w+ must be a float in the range "
+        r"\(0.0, 1.0\)",
+    ):
         residual_correlation(W, np.zeros(N), confidence=95)
-    with pytest.raises(TypeError, match="max_lag must be an int"):
+    with pytest.raises(TypeError, match=r"'max_lag' parameter of \w+ must be an int"):
         residual_correlation(W, np.zeros(N), max_lag=2.5)
     with pytest.raises(ValueError, match="y_pred contains NaN"):
         residual_correlation(W, np.full(N, np.nan))
@@ -198,5 +202,8 @@ def test_residual_analysis_of_a_pipeline_ending_in_narx():
     result = residual_analysis(pipe, X_ARX, Y_ARX, steps_ahead=3, max_lag=5)
     expected = Y_ARX - pipe.predict(X_ARX, y=Y_ARX, steps_ahead=3)
     np.testing.assert_allclose(result.residuals, expected)
-    with pytest.raises(ValueError, match="steps_ahead must be >= 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"'steps_ahead' parameter of \w+ must be an int in the range \[1, inf\)",
+    ):
         residual_analysis(pipe, X_ARX, Y_ARX, steps_ahead=0)

@@ -156,9 +156,17 @@ def test_scorer_reprs_and_bad_arguments():
         repr(make_k_step_scorer(3, warmup=5))
         == "make_k_step_scorer(3, metric='r2', warmup=5)"
     )
-    with pytest.raises(ValueError, match="metric must be one of"):
+    with pytest.raises(
+        ValueError, match=r"'metric' parameter of make_\w+_scorer must be a str among"
+    ):
         make_simulation_scorer("mse")
-    with pytest.raises(ValueError, match="steps_ahead must be >= 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"'steps_ahead' parameter of make_k_step_scorer must be an int in "
+        r"the range \[1, inf\)",
+    ):
         make_k_step_scorer(0)
-    with pytest.raises(TypeError, match="steps_ahead must be an int"):
+    with pytest.raises(
+        TypeError, match=r"'steps_ahead' parameter of make_k_step_scorer must be an int"
+    ):
         make_k_step_scorer(1.5)

@@ -15,7 +15,8 @@ from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import Bunch
 
-from .._data._sklearn_compat import _validate_style_kwargs
+from .._data._params import COUNT
+from .._data._sklearn_compat import StrOptions, _validate_style_kwargs, validate_params
 from ._checks import _check_int
 from ._displays import _column, _pyplot
 from ._scorers import _METRICS
@@ -28,14 +29,6 @@ _FORECAST_METRICS = {
     "rmse": (root_mean_squared_error, -1.0),
     "mae": (mean_absolute_error, -1.0),
 }
-
-
-def _check_forecast_metric(metric):
-    if metric not in _FORECAST_METRICS:
-        raise ValueError(
-            f"metric must be one of {sorted(_FORECAST_METRICS)}, got {metric!r}."
-        )
-    return metric
 
 
 def _rows(data, start, stop):
@@ -88,6 +81,10 @@ class _ForecastScorer:
         return f"make_forecast_scorer(metric={self.metric!r}{extra})"
 
 
+@validate_params(
+    {"metric": [StrOptions(set(_FORECAST_METRICS))], "horizon": [COUNT, None]},
+    prefer_skip_nested_validation=True,
+)
 def make_forecast_scorer(metric="rmse", *, horizon=None):
     """A scorer that judges a series model by its forecast over the test fold.
 
@@ -138,10 +135,7 @@ def make_forecast_scorer(metric="rmse", *, horizon=None):
     >>> (-scores).round(2)
     array([0.22, 0.16, 0.18, 0.22])
     """
-    return _ForecastScorer(
-        _check_forecast_metric(metric),
-        _check_int(horizon, "horizon", 1, allow_none=True),
-    )
+    return _ForecastScorer(metric, horizon)
 
 
 def _fold(train, test, n):

@@ -1,6 +1,6 @@
 """Small argument checks shared by the metrics, scorers and residual tests."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -14,16 +14,6 @@ def _check_int(value, name, min_value, allow_none=False):
     if value < min_value:
         raise ValueError(f"{name} must be >= {min_value}, got {value}.")
     return int(value)
-
-
-def _check_confidence(confidence):
-    if isinstance(confidence, bool) or not isinstance(confidence, Real):
-        raise TypeError(f"confidence must be a number, got {confidence!r}.")
-    if not 0 < confidence < 1:
-        raise ValueError(
-            f"confidence must be strictly between 0 and 1, got {confidence}."
-        )
-    return float(confidence)
 
 
 def _as_float(values, name):

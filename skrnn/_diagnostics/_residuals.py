@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._data import check_series
-from ._checks import _as_float, _check_confidence, _check_int
+from .._data._params import COUNT, OPEN_UNIT, count_from
+from .._data._sklearn_compat import HasMethods, validate_params
+from ._checks import _as_float
 from ._correlation import autocorrelation, band, cross_correlation
 from ._scorers import _predict
 
@@ -107,6 +109,16 @@ class ResidualAnalysis:
     n_series: int
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "X": ["array-like", None],
+        "max_lag": [count_from(0)],
+        "confidence": [OPEN_UNIT],
+    },
+    prefer_skip_nested_validation=True,
+)
 def residual_correlation(y_true, y_pred, X=None, *, max_lag=25, confidence=0.95):
     """Residual autocorrelation and input-residual cross-correlation.
 
@@ -166,8 +178,6 @@ def residual_correlation(y_true, y_pred, X=None, *, max_lag=25, confidence=0.95)
     >>> result.acf.lags[result.acf.significant]
     array([3])
     """
-    max_lag = _check_int(max_lag, "max_lag", min_value=0)
-    confidence = _check_confidence(confidence)
     data = check_series(None, X, y_true, reset=False, allow_X_none=True)
     y_pred = _as_float(y_pred, "y_pred")
     n, n_out = data.y.shape
@@ -207,6 +217,17 @@ def residual_correlation(y_true, y_pred, X=None, *, max_lag=25, confidence=0.95)
     return ResidualAnalysis(residuals, acf, ccf, data.n_series)
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "X": ["array-like", None],
+        "y": ["array-like"],
+        "steps_ahead": [COUNT, None],
+        "max_lag": [count_from(0)],
+        "confidence": [OPEN_UNIT],
+    },
+    prefer_skip_nested_validation=True,
+)
 def residual_analysis(estimator, X, y, *, steps_ahead=1, max_lag=25, confidence=0.95):
     """Residual tests of a fitted series model.
 
@@ -268,6 +289,5 @@ def residual_analysis(estimator, X, y, *, steps_ahead=1, max_lag=25, confidence=
     >>> bool(residual_analysis(right, X, y, max_lag=5).ccf.significant.any())
     False
     """
-    steps_ahead = _check_int(steps_ahead, "steps_ahead", 1, allow_none=True)
     y_pred = _predict(estimator, X, y, steps_ahead)
     return residual_correlation(y, y_pred, X, max_lag=max_lag, confidence=confidence)

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import r2_score
 
-from ._checks import _check_int
+from .._data._params import COUNT, count_from
+from .._data._sklearn_compat import StrOptions, validate_params
 from ._metrics import fit_percent, nrmse
 
 __all__ = ["make_k_step_scorer", "make_simulation_scorer"]
@@ -80,12 +81,6 @@ _METRICS = {
 }
 
 
-def _check_metric(metric):
-    if metric not in _METRICS:
-        raise ValueError(f"metric must be one of {sorted(_METRICS)}, got {metric!r}.")
-    return metric
-
-
 class _SeriesScorer:
     """A scorer callable ``scorer(estimator, X, y, sample_weight=None)``."""
 
@@ -116,6 +111,10 @@ class _SeriesScorer:
         return f"make_k_step_scorer({self.steps_ahead}, metric={self.metric!r}{extra})"
 
 
+@validate_params(
+    {"metric": [StrOptions(set(_METRICS))], "warmup": [count_from(0)]},
+    prefer_skip_nested_validation=True,
+)
 def make_simulation_scorer(metric="r2", *, warmup=0):
     """A scorer that judges a series model by its free-run simulation.
 
@@ -167,11 +166,17 @@ def make_simulation_scorer(metric="r2", *, warmup=0):
     >>> make_simulation_scorer("nrmse")
     make_simulation_scorer(metric='nrmse')
     """
-    return _SeriesScorer(
-        _check_metric(metric), None, _check_int(warmup, "warmup", min_value=0)
-    )
+    return _SeriesScorer(metric, None, warmup)
 
 
+@validate_params(
+    {
+        "steps_ahead": [COUNT],
+        "metric": [StrOptions(set(_METRICS))],
+        "warmup": [count_from(0)],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_k_step_scorer(steps_ahead=1, *, metric="r2", warmup=0):
     """A scorer that judges a series model by its k-step-ahead predictions.
 
@@ -219,8 +224,4 @@ def make_k_step_scorer(steps_ahead=1, *, metric="r2", warmup=0):
     >>> cross_val_score(narx, X, y, cv=cv, scoring=five_steps).round(1)
     array([91.1, 91.5, 93.9])
     """
-    return _SeriesScorer(
-        _check_metric(metric),
-        _check_int(steps_ahead, "steps_ahead", min_value=1),
-        _check_int(warmup, "warmup", min_value=0),
-    )
+    return _SeriesScorer(metric, steps_ahead, warmup)

@@ -9,12 +9,11 @@ checked here because the generators also take a :class:`numpy.random.Generator`,
 which scikit-learn's ``"random_state"`` constraint does not.
 """
 
-from numbers import Integral, Real
-
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._data._sklearn_compat import Interval, StrOptions, validate_params
+from .._data._params import COUNT, NON_NEGATIVE, count_from
+from .._data._sklearn_compat import StrOptions, validate_params
 
 __all__ = [
     "COUNT",
@@ -25,23 +24,6 @@ __all__ = [
     "integers",
     "validate_params",
 ]
-
-
-class _StrictInterval(Interval):
-    """An :class:`Interval` that refuses bools: ``True`` is not a count."""
-
-    def is_satisfied_by(self, val):
-        return not isinstance(val, bool | np.bool_) and super().is_satisfied_by(val)
-
-
-def count_from(low):
-    """The constraint "an int >= low" (bools refused)."""
-    return _StrictInterval(Integral, low, None, closed="left")
-
-
-COUNT = count_from(1)
-# A finite, non-negative float (an Interval excludes NaN and infinity).
-NON_NEGATIVE = _StrictInterval(Real, 0.0, None, closed="left")
 
 
 def check_random_state_or_generator(seed):
