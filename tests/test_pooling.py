@@ -178,3 +178,55 @@ def test_pooling_helpers_known_answers():
     assert_allclose(d[:, 0], 0.25)
     assert_allclose(d[:, 1], 0.0)
     assert_allclose(d[:, 2], [[0.5, 0.5], [0, 0]])
+
+
+# --------------------------------------------------------------------------
+# The estimators' parameter
+# --------------------------------------------------------------------------
+
+X_EST = np.random.default_rng(5).normal(size=(30, 9, 2))
+Y_EST = np.where(X_EST[:, :, 0].mean(axis=1) > 0, "up", "down")
+
+
+def test_default_cell_is_the_gru_and_the_output_reads_the_last_state():
+    from skrnn import RNNClassifier, RNNRegressor
+
+    for Estimator in (RNNClassifier, RNNRegressor):
+        params = Estimator().get_params()
+        assert (params["cell"], params["pooling"]) == ("gru", "last")
+
+
+def test_estimator_with_mean_pooling_reads_the_mean_state():
+    from skrnn import RNNClassifier
+
+    clf = RNNClassifier(4, pooling="mean", max_iter=3, random_state=0)
+    clf.fit(X_EST, Y_EST)
+    steps, _ = hidden_states(
+        clf._theta,
+        clf._layout,
+        X_EST.transpose(1, 0, 2),
+        np.full(len(X_EST), 9),
+        activation="tanh",
+        return_sequences=True,
+    )
+    assert_allclose(clf.transform(X_EST), steps.mean(axis=0), rtol=1e-12, atol=1e-14)
+    Z = clf.transform(X_EST) @ clf.out_coef_ + clf.out_intercept_
+    assert_allclose(clf.predict_proba(X_EST)[:, 1], 1 / (1 + np.exp(-Z[:, 0])))
+    last = RNNClassifier(4, max_iter=3, random_state=0).fit(X_EST, Y_EST)
+    assert not np.allclose(last.predict_proba(X_EST), clf.predict_proba(X_EST))
+
+
+def test_mean_pooling_refuses_to_stream_many_to_one():
+    from skrnn import RNNRegressor
+
+    reg = RNNRegressor(3, pooling="mean", max_iter=2, random_state=0)
+    reg.fit(X_EST, X_EST[:, -1, 0])
+    with pytest.raises(ValueError, match="pooling='mean' and return_sequences"):
+        reg.predict(X_EST, return_state=True)
+    with pytest.raises(ValueError, match="pooling='last' to stream"):
+        reg.transform(X_EST, initial_state=[(np.zeros(3),)])
+    # many-to-many reads every step: pooling plays no part and streaming works
+    reg = RNNRegressor(3, pooling="mean", return_sequences=True, max_iter=2)
+    reg.fit(X_EST, X_EST[:, :, 0])
+    _, state = reg.predict(X_EST, return_state=True)
+    assert state[0][0].shape == (30, 3)

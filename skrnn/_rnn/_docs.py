@@ -12,10 +12,12 @@ PARAMETERS = """
     hidden_layer_sizes : int or array-like of int, default=(32,)
         Units of each recurrent layer; the states of layer k are the inputs
         of layer k + 1.
-    cell : {"elman", "gru", "lstm"}, default="elman"
-        The recurrent cell: the simple state-space (Elman) cell, the gated
-        recurrent unit or the long short-term memory (equations in the
-        Notes). Every layer uses the same cell.
+    cell : {"elman", "gru", "lstm"}, default="gru"
+        The recurrent cell: the gated recurrent unit, the simple state-space
+        (Elman) cell or the long short-term memory (equations in the Notes).
+        Every layer uses the same cell. The GRU is the default because it
+        learns on real sequences where the Elman cell does not (the user
+        guide's benchmark); ``cell="elman"`` is skrnn's original model.
     activation : {"tanh", "relu", "logistic", "identity"}, default="tanh"
         The state activation ψ; for the gated cells, that of the candidate
         (and of the LSTM's cell output), the gates being always logistic.
@@ -26,6 +28,13 @@ PARAMETERS = """
         Run each layer forward and backward in time (backward from each
         sequence's own last step) and concatenate the two states, forward
         first. Cannot be combined with ``bptt_steps``.
+    pooling : {"last", "mean"}, default="last"
+        What a many-to-one output reads: the top layer's state at each
+        sequence's own last step (``"last"``), or the mean of its states
+        over the sequence's real steps, padding never counted (``"mean"``).
+        Ignored with ``return_sequences=True``. With ``"mean"`` a
+        many-to-one prediction cannot be streamed (``initial_state``,
+        ``return_state``).
     solver : {"adam", "sgd", "lbfgs"}, default="adam"
         The optimizer. ``"lbfgs"`` works on the whole batch with full BPTT.
     alpha : float, default=1e-4
