@@ -139,7 +139,9 @@ NOTES = """
         \\hat y_t = \\phi(h^{(L)}_t V + c)
 
     with :math:`h_{-1} = 0`. Many-to-one reads :math:`\\hat y` at each
-    sequence's own last step. Training minimises, per mini-batch,
+    sequence's own last step (with ``pooling="mean"``, from the mean of
+    :math:`h^{(L)}_t` over the sequence's real steps). Training minimises,
+    per mini-batch,
 
     .. math::
 

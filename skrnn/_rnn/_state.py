@@ -140,7 +140,8 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             sequence's own last step, ``n_units = hidden_layer_sizes[-1]``
             (with ``bidirectional=True``: ``2 * hidden_layer_sizes[-1]``, the
             forward state at the last step, then the backward state at the
-            first). With ``return_sequences=True`` the state at every step:
+            first; with ``pooling="mean"``, the mean state over the real
+            steps). With ``return_sequences=True`` the state at every step:
             ``(n_sequences, n_timesteps, n_units)`` for array input, a list of
             ``(n_timesteps_i, n_units)`` arrays for list or DataFrame input.
             For the LSTM it is ``h``, not the cell ``c``.
