@@ -13,7 +13,8 @@ from ._diagnostics._residuals import (
     residual_correlation,
 )
 from ._diagnostics._scorers import make_k_step_scorer, make_simulation_scorer
-from ._rnn._estimators import RNNClassifier, RNNRegressor
+from ._rnn._classifier import RNNClassifier
+from ._rnn._regressor import RNNRegressor
 from ._rnn._scaler import SequenceScaler
 from ._rnn._seq2seq import Seq2SeqRegressor
 from ._rnn._state_space import StateSpaceRegressor

@@ -105,6 +105,7 @@ def test_learns_a_delay_on_one_long_series(bptt_steps):
     y = np.r_[0.0, 0.0, x[:-2]]
     reg = RNNRegressor(
         hidden_layer_sizes=(16,),
+        cell="elman",
         return_sequences=True,
         bptt_steps=bptt_steps,
         learning_rate_init=0.01,
@@ -339,6 +340,7 @@ def test_clipping_keeps_an_exploding_setup_finite_with_standardised_targets():
     y = 10 * X.sum(axis=(1, 2))
     params = dict(
         hidden_layer_sizes=(16,),
+        cell="elman",
         activation="relu",
         solver="sgd",
         learning_rate_init=1.0,
@@ -395,7 +397,9 @@ def test_float32_is_trained_and_predicted_in_float32(Estimator):
 @QUIET
 def test_learned_weights_are_exposed_per_layer():
     # scale_y=False: an intercept of +1 is +1 on the raw target
-    reg = RNNRegressor(hidden_layer_sizes=(5, 3), max_iter=2, scale_y=False)
+    reg = RNNRegressor(
+        hidden_layer_sizes=(5, 3), cell="elman", max_iter=2, scale_y=False
+    )
     reg = reg.fit(X_SMALL, Y_SMALL)
     assert reg.n_layers_ == 2 and len(reg.layers_) == 2
     assert reg.layers_[0]["U"].shape == (2, 5) and reg.layers_[0]["W"].shape == (5, 5)

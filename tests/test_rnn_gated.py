@@ -14,7 +14,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
-from skrnn._rnn._estimators import RNNClassifier, RNNRegressor
+from skrnn import RNNClassifier, RNNRegressor
 from skrnn.datasets import make_adding_problem, make_running_sum, make_sequence_mean
 
 QUIET = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -78,7 +78,7 @@ def _chunks(n_steps, bounds=(17, 42)):
 def test_transform_is_the_hand_computed_elman_state(hidden):
     X = [RNG.normal(size=(5, 2)), RNG.normal(size=(3, 2))]
     # scale_y=False: the output layer's arithmetic on the raw target
-    reg = RNNRegressor(hidden, max_iter=3, random_state=0, scale_y=False)
+    reg = RNNRegressor(hidden, cell="elman", max_iter=3, random_state=0, scale_y=False)
     reg = _fit(reg, X, [0.5, -1.0])
     features = reg.transform(X)
     assert features.shape == (2, hidden[-1])
@@ -97,7 +97,9 @@ def test_transform_is_the_hand_computed_elman_state(hidden):
 def test_transform_per_step_and_from_an_initial_state():
     X = [RNG.normal(size=(5, 2)), RNG.normal(size=(3, 2))]
     y = [RNG.normal(size=5), RNG.normal(size=3)]
-    reg = RNNRegressor(3, return_sequences=True, max_iter=3, random_state=0)
+    reg = RNNRegressor(
+        3, cell="elman", return_sequences=True, max_iter=3, random_state=0
+    )
     reg = _fit(reg, X, y)
     h0 = RNG.normal(size=(2, 3))
     steps, state = reg.transform(X, initial_state=[(h0,)], return_state=True)
@@ -111,7 +113,14 @@ def test_transform_per_step_and_from_an_initial_state():
 def test_transform_bidirectional_reads_forward_last_and_backward_first():
     X = [RNG.normal(size=(6, 2)), RNG.normal(size=(4, 2))]
     # scale_y=False: the output layer's arithmetic on the raw target
-    reg = RNNRegressor(3, bidirectional=True, max_iter=3, random_state=0, scale_y=False)
+    reg = RNNRegressor(
+        3,
+        cell="elman",
+        bidirectional=True,
+        max_iter=3,
+        random_state=0,
+        scale_y=False,
+    )
     reg = _fit(reg, X, [1.0, 0.0])
     features = reg.transform(X)
     assert features.shape == (2, 6)

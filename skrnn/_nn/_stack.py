@@ -6,7 +6,9 @@ The network is
     ŷ_t  = φ(h^L_t V + c)
 
 with a cell from :data:`CELLS`. Many-to-one reads ŷ at each sequence's own
-last step, many-to-many at every step. All parameters live in one flat,
+last step (``pooling="last"``) or from the mean of ``h^L`` over its real
+steps (``pooling="mean"``, :mod:`~skrnn._nn._pooling`), many-to-many at every
+step. All parameters live in one flat,
 contiguous vector ``theta`` (weights first, then biases, so the L2 penalty is
 one slice); :func:`unpack` gives per-layer views of it, so optimizers, clipping
 and L-BFGS each work with one numpy call.
@@ -33,6 +35,7 @@ from . import _elman, _gru, _lstm
 from ._activations import LOSS_FUNCTIONS, OUTPUT_ACTIVATIONS
 from ._bidirectional import Bidirectional
 from ._cellmath import chunk_counts, glorot_uniform, running_counts
+from ._pooling import add_states, spread
 
 __all__ = [
     "CELLS",
@@ -226,6 +229,7 @@ def bptt_chunks(
     state0=None,
     grad=None,
     grad_state0=None,
+    pooling="last",
 ):
     """Loss and gradient of each chunk of (truncated) backpropagation in time.
 
@@ -273,6 +277,10 @@ def bptt_chunks(
         like ``state0``. Only the first chunk's is nonzero -- gradients do
         not cross a chunk boundary -- so an encoder that produces ``state0``
         trains on the first chunk.
+    pooling : {"last", "mean"}, default="last"
+        Many-to-one: the output reads the top layer's state at each
+        sequence's last step, or its mean over the real steps (the running
+        sum flows across chunks; the gradient reaches the chunk's steps).
 
     Yields
     ------
@@ -316,6 +324,8 @@ def bptt_chunks(
     penalised = theta[: layout.n_weights]
     g_penalised = grad[: layout.n_weights]
     V, c = out["coef"], out["intercept"]
+    mean = not return_sequences and pooling == "mean"
+    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype) if mean else None
 
     for chunk in range(n_chunks):
         t0 = chunk * step
@@ -334,6 +344,8 @@ def bptt_chunks(
                 params, x, run, states[lay], activation, c_run
             )
             caches.append(cache)
+        if mean:
+            add_states(pooled, x, run)
         if total <= 0:
             continue  # no target here: the state just flows on
 
@@ -351,15 +363,23 @@ def bptt_chunks(
             dH = np.matmul(dZ, V.T)
             d_final = None
         else:
-            h = states[-1][0]
+            h = (
+                pooled / lengths[:, None].astype(pooled.dtype)
+                if mean
+                else states[-1][0]
+            )
             Z = np.matmul(h, V)
             Z += c
             loss_sum, dZ = loss_fn(Z, Y, w)
             dZ *= 1.0 / total
             np.matmul(h.T, dZ, out=g_out["coef"])
             np.sum(dZ, axis=0, out=g_out["intercept"])
-            dH = None
-            d_final = (np.matmul(dZ, V.T),) + no_state_grads
+            if mean:
+                dH = spread(np.matmul(dZ, V.T), lengths, run, t1 - t0)
+                d_final = None
+            else:
+                dH = None
+                d_final = (np.matmul(dZ, V.T),) + no_state_grads
         d_state0 = [None] * len(layers)
         for lay in range(len(layers) - 1, -1, -1):
             dH, d_state0[lay] = module.backward(
@@ -392,6 +412,7 @@ def loss_and_grad(
     alpha,
     state0=None,
     grad=None,
+    pooling="last",
 ):
     """Loss and gradient of full backpropagation through time.
 
@@ -420,6 +441,7 @@ def loss_and_grad(
         alpha=alpha,
         state0=state0,
         grad=grad,
+        pooling=pooling,
     )
     for value, _ in chunks:
         return value, grad
@@ -439,6 +461,7 @@ def predict(
     block=None,
     state0=None,
     return_state=False,
+    pooling="last",
 ):
     """Outputs of the network.
 
@@ -454,6 +477,8 @@ def predict(
         Ignored by bidirectional layers, which need each whole sequence.
     return_state : bool, default=False
         Also return the final state of every layer.
+    pooling : {"last", "mean"}, default="last"
+        As in :func:`bptt_chunks`.
 
     Returns
     -------
@@ -478,6 +503,7 @@ def predict(
         if return_sequences
         else None
     )
+    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype)
     counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
@@ -490,8 +516,15 @@ def predict(
             )
         if return_sequences:
             np.matmul(x, V, out=Y[t0:t1])
+        elif pooling == "mean":
+            pooled = add_states(pooled, x, run)
     if not return_sequences:
-        Y = np.matmul(states[-1][0], V)
+        h = (
+            pooled / lengths[:, None].astype(pooled.dtype)
+            if pooling == "mean"
+            else states[-1][0]
+        )
+        Y = np.matmul(h, V)
     Y += c
     OUTPUT_ACTIVATIONS[out_activation](Y)
     if order is not None:
@@ -529,6 +562,7 @@ def hidden_states(
     return_sequences,
     block=None,
     state0=None,
+    pooling="last",
 ):
     """States ``h`` of the last recurrent layer: what the output layer reads.
 
@@ -541,13 +575,16 @@ def hidden_states(
         step (False).
     block : int or None, default=None
         As in :func:`predict`.
+    pooling : {"last", "mean"}, default="last"
+        As in :func:`bptt_chunks`.
 
     Returns
     -------
     H : ndarray
         ``(N, widths[-1])``: each sequence's state at its own last step
         (bidirectional: the forward state there and the backward state at
-        the first step), or time-major ``(T, N, widths[-1])``: the state at
+        the first step), or with ``pooling="mean"`` its mean over the
+        sequence's real steps; or time-major ``(T, N, widths[-1])``: the state at
         every step, holding the final state past each length.
     final_state : list of tuple
         The state of every layer at each sequence's own last step: one tuple
@@ -568,6 +605,7 @@ def hidden_states(
         if return_sequences
         else None
     )
+    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype)
     counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
@@ -580,7 +618,12 @@ def hidden_states(
             )
         if return_sequences:
             H[t0:t1] = x
+        elif pooling == "mean":
+            add_states(pooled, x, run)
     final_state = _in_input_order(states, order)
+    if not return_sequences and pooling == "mean":
+        pooled /= lengths[:, None]
+        return _in_input_order([(pooled,)], order)[0][0], final_state
     if not return_sequences:
         return final_state[-1][0].copy(), final_state
     if order is not None:

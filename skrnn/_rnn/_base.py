@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._data import check_sequence_weights, check_sequences
 from .._data._sklearn_compat import Interval, StrOptions
 from .._nn._activations import ACTIVATIONS, OUTPUT_OF_LOSS
+from .._nn._pooling import POOLINGS
 from .._nn._runtime import blas_limit
 from .._nn._stack import bptt_chunks, init_params, make_layout, predict, unpack
 from ._fitting import (
@@ -45,6 +46,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "activation": [StrOptions(set(ACTIVATIONS))],
         "return_sequences": ["boolean"],
         "bidirectional": ["boolean"],
+        "pooling": [StrOptions(set(POOLINGS))],
         **SOLVER_CONSTRAINTS,
         "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -54,10 +56,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self,
         hidden_layer_sizes=(32,),
         *,
-        cell="elman",
+        cell="gru",
         activation="tanh",
         return_sequences=False,
         bidirectional=False,
+        pooling="last",
         solver="adam",
         alpha=1e-4,
         batch_size="auto",
@@ -87,6 +90,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.activation = activation
         self.return_sequences = return_sequences
         self.bidirectional = bidirectional
+        self.pooling = pooling
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
@@ -292,6 +296,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             alpha=self.alpha,
             bptt_steps=None if whole else self.bptt_steps,
             grad=grad,
+            pooling=self.pooling,
         )
 
     def _validation_score(self, batch):
@@ -334,6 +339,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 block=self.bptt_steps,
                 state0=state0,
                 return_state=return_state,
+                pooling=self.pooling,
             )
 
     def __sklearn_tags__(self):

@@ -67,6 +67,18 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
                 "sequence's last step back to its first, so a sequence cannot be "
                 "continued chunk by chunk. Predict on whole sequences in one call."
             )
+        if (
+            self.pooling == "mean"
+            and not self.return_sequences
+            and (initial_state is not None or return_state)
+        ):
+            raise ValueError(
+                "initial_state and return_state are not available with "
+                "pooling='mean' and return_sequences=False: the output reads the "
+                "mean of the states over the whole sequence, which a chunk does "
+                "not hold. Predict on whole sequences in one call, or use "
+                "pooling='last' to stream."
+            )
 
     def _check_initial_state(self, initial_state, n_sequences, dtype):
         """The user's state as the kernel's list of tuples, in ``dtype``."""
@@ -128,7 +140,8 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             sequence's own last step, ``n_units = hidden_layer_sizes[-1]``
             (with ``bidirectional=True``: ``2 * hidden_layer_sizes[-1]``, the
             forward state at the last step, then the backward state at the
-            first). With ``return_sequences=True`` the state at every step:
+            first; with ``pooling="mean"``, the mean state over the real
+            steps). With ``return_sequences=True`` the state at every step:
             ``(n_sequences, n_timesteps, n_units)`` for array input, a list of
             ``(n_timesteps_i, n_units)`` arrays for list or DataFrame input.
             For the LSTM it is ``h``, not the cell ``c``.
@@ -180,6 +193,7 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
                 return_sequences=self.return_sequences,
                 block=self.bptt_steps,
                 state0=state0,
+                pooling=self.pooling,
             )
         if self.return_sequences:
             H = batch.format_steps(H)
