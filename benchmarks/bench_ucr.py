@@ -72,6 +72,8 @@ CONFIGS = {
     ),
     "gru-mean-scaled": ({**OLD, "cell": "gru", "pooling": "mean"}, True),
     "scaled": ({}, True),
+    "gru-b16": ({"batch_size": 16}, False),
+    "gru-b16-scaled": ({"batch_size": 16}, True),
     "dtw": (None, False),
 }
 
