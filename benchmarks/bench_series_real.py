@@ -268,10 +268,14 @@ def speed(repeats):
     f_old, f_new = np.median(fit["old default"]), np.median(fit["default"])
     r_old, r_new = np.median(run["old default"]), np.median(run["default"])
     print(f"\nSpeed, medians of {repeats} (20,000 training rows, 10,000-step free run)")
-    print(f"  fit:      old default {f_old:.3f} s, default {f_new:.3f} s "
-          f"({f_new / f_old:.2f}x)")
-    print(f"  free run: old default {r_old * 1e3:.1f} ms, default "
-          f"{r_new * 1e3:.1f} ms ({r_new / r_old:.2f}x; target <= 1.5x)")
+    print(
+        f"  fit:      old default {f_old:.3f} s, default {f_new:.3f} s "
+        f"({f_new / f_old:.2f}x)"
+    )
+    print(
+        f"  free run: old default {r_old * 1e3:.1f} ms, default "
+        f"{r_new * 1e3:.1f} ms ({r_new / r_old:.2f}x; target <= 1.5x)"
+    )
 
 
 def main():
