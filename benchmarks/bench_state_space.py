@@ -104,6 +104,52 @@ def accuracy(seeds, quick, skip, width):
             )
 
 
+# The settings tried when the defaults were chosen (``--tune``): each is a
+# set of keyword arguments on top of the defaults of StateSpaceRegressor.
+TUNING = {
+    "defaults": {},
+    "n_iter_no_change=30": {"n_iter_no_change": 30},
+    "n_iter_no_change=50, max_iter=500": {"n_iter_no_change": 50, "max_iter": 500},
+    "learning_rate_init=1e-3": {"learning_rate_init": 1e-3},
+    "learning_rate_init=1e-2": {"learning_rate_init": 1e-2},
+    "batch_size=8": {"batch_size": 8},
+    "batch_size=16": {"batch_size": 16},
+    "subsequence_length=64": {"subsequence_length": 64},
+    "subsequence_length=256": {"subsequence_length": 256},
+    "validation_fraction=0.2": {"validation_fraction": 0.2},
+    "hidden_layer_sizes=(64,)": {"hidden_layer_sizes": (64,)},
+    "n_init=3": {"n_init": 3},
+}
+
+
+def tune(seeds, names, skip):
+    """Free-run RMSE of StateSpaceRegressor settings on all three simulators."""
+    print(f"\n{'setting':34s}" + "".join(f"{s[:12]:>13s}" for s in SYSTEMS), end="")
+    print(f"{'fit (s)':>22s}  epochs")
+    for label in names or TUNING:
+        kwargs = TUNING[label]
+        cells, times, epochs = [], [], []
+        for name, (make, n_train, n_test) in SYSTEMS.items():
+            rmse, fit_time = [], []
+            for seed in range(seeds):
+                X, y = make(n_train, random_state=seed)
+                X_test, y_test = make(n_test, random_state=1000 + seed)
+                model = StateSpaceRegressor(random_state=seed, **kwargs)
+                started = time.perf_counter()
+                model.fit(X, y)
+                fit_time.append(time.perf_counter() - started)
+                error = model.predict(X_test)[skip:] - y_test[skip:]
+                rmse.append(float(np.sqrt(np.mean(error**2))))
+                epochs.append(model.n_iter_)
+            cells.append(f"{statistics.median(rmse):13.4g}")
+            times.append(f"{statistics.median(fit_time):.0f}")
+        print(
+            f"{label:34s}" + "".join(cells) + f"{'/'.join(times):>22s}  "
+            + "/".join(map(str, epochs)),
+            flush=True,
+        )
+
+
 def epoch_times(n_steps=100_000, hidden=32, length=128, batch_size=32):
     X, y = make_wiener_hammerstein(n_steps, random_state=0)
     Xs = (X - X.mean(0)) / X.std(0)
@@ -170,8 +216,17 @@ def main():
     parser.add_argument("--skip", type=int, default=100)
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--no-accuracy", action="store_true")
+    parser.add_argument(
+        "--tune",
+        nargs="*",
+        default=None,
+        help="only the tuning table: the named settings of TUNING (all if none)",
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    if args.tune is not None:
+        tune(args.seeds, args.tune, args.skip)
+        return
     if not args.no_accuracy:
         accuracy(args.seeds, args.quick, args.skip, args.width)
     epoch_times()
