@@ -119,6 +119,29 @@ TUNING = {
     "validation_fraction=0.2": {"validation_fraction": 0.2},
     "hidden_layer_sizes=(64,)": {"hidden_layer_sizes": (64,)},
     "n_init=3": {"n_init": 3},
+    "n_iter_no_change=30, max_iter=500": {"n_iter_no_change": 30, "max_iter": 500},
+    "n_iter_no_change=50, max_iter=300": {"n_iter_no_change": 50, "max_iter": 300},
+    "n_iter_no_change=50, max_iter=500, batch_size=16": {
+        "n_iter_no_change": 50,
+        "max_iter": 500,
+        "batch_size": 16,
+    },
+    "n_iter_no_change=50, max_iter=500, validation_fraction=0.2": {
+        "n_iter_no_change": 50,
+        "max_iter": 500,
+        "validation_fraction": 0.2,
+    },
+    "n_iter_no_change=100, max_iter=1000": {"n_iter_no_change": 100, "max_iter": 1000},
+    "n_iter_no_change=50, max_iter=500, subsequence_length=64": {
+        "n_iter_no_change": 50,
+        "max_iter": 500,
+        "subsequence_length": 64,
+    },
+    "n_iter_no_change=50, max_iter=500, (64,)": {
+        "n_iter_no_change": 50,
+        "max_iter": 500,
+        "hidden_layer_sizes": (64,),
+    },
 }
 
 
@@ -148,6 +171,18 @@ def tune(seeds, names, skip):
             + "/".join(map(str, epochs)),
             flush=True,
         )
+
+
+def long_fit(n_steps=100_000):
+    """Time the fit of the default model on a long Wiener–Hammerstein record."""
+    X, y = make_wiener_hammerstein(n_steps, random_state=0)
+    model = StateSpaceRegressor(random_state=0)
+    started = time.perf_counter()
+    model.fit(X, y)
+    print(
+        f"\nDefault fit on {n_steps} steps: {time.perf_counter() - started:.0f} s, "
+        f"{model.n_iter_} epochs, validation R² {model.best_validation_score_:.4f}"
+    )
 
 
 def epoch_times(n_steps=100_000, hidden=32, length=128, batch_size=32):
@@ -216,6 +251,7 @@ def main():
     parser.add_argument("--skip", type=int, default=100)
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--no-accuracy", action="store_true")
+    parser.add_argument("--long-fit", action="store_true", help="time a 100k fit")
     parser.add_argument(
         "--tune",
         nargs="*",
@@ -224,6 +260,9 @@ def main():
     )
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    if args.long_fit:
+        long_fit()
+        return
     if args.tune is not None:
         tune(args.seeds, args.tune, args.skip)
         return
