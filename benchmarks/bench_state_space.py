@@ -147,12 +147,16 @@ TUNING = {
 
 def tune(seeds, names, skip):
     """Free-run RMSE of StateSpaceRegressor settings on all three simulators."""
-    print(f"\n{'setting':34s}" + "".join(f"{s[:12]:>13s}" for s in SYSTEMS), end="")
+    names = names or list(TUNING)
+    width = max(len(label) for label in names) + 2
+    print(
+        f"\n{'setting':{width}s}" + "".join(f"{s[:12]:>13s}" for s in SYSTEMS), end=""
+    )
     print(f"{'fit (s)':>22s}  epochs")
-    for label in names or TUNING:
+    for label in names:
         kwargs = TUNING[label]
         cells, times, epochs = [], [], []
-        for name, (make, n_train, n_test) in SYSTEMS.items():
+        for make, n_train, n_test in SYSTEMS.values():
             rmse, fit_time = [], []
             for seed in range(seeds):
                 X, y = make(n_train, random_state=seed)
@@ -167,7 +171,9 @@ def tune(seeds, names, skip):
             cells.append(f"{statistics.median(rmse):13.4g}")
             times.append(f"{statistics.median(fit_time):.0f}")
         print(
-            f"{label:34s}" + "".join(cells) + f"{'/'.join(times):>22s}  "
+            f"{label:{width}s}"
+            + "".join(cells)
+            + f"{'/'.join(times):>22s}  "
             + "/".join(map(str, epochs)),
             flush=True,
         )
