@@ -26,6 +26,12 @@ Run::
 
     python benchmarks/bench_state_space.py                     # 5 seeds
     python benchmarks/bench_state_space.py --seeds 1 --quick   # smaller records
+    python benchmarks/bench_state_space.py --seeds 2 --tune     # the defaults' table
+    python benchmarks/bench_state_space.py --long-fit           # 100,000-step fit
+
+``--tune`` fits ``StateSpaceRegressor`` with every setting of ``TUNING`` (or
+only the named ones) on all three simulators and prints the median free-run
+RMSE per simulator, the median fit times and the epochs of every fit.
 """
 
 import argparse
@@ -104,6 +110,83 @@ def accuracy(seeds, quick, skip, width):
             )
 
 
+# The settings tried when the defaults were chosen (``--tune``): each is a
+# set of keyword arguments on top of the defaults of StateSpaceRegressor;
+# "(former)" marks one change from the former defaults (FORMER), the others
+# are changes from the present ones (n_iter_no_change=50, max_iter=500).
+FORMER = {"n_iter_no_change": 10, "max_iter": 200}
+TUNING = {
+    "defaults": {},
+    "former defaults (n_iter_no_change=10, max_iter=200)": {
+        "n_iter_no_change": 10,
+        "max_iter": 200,
+    },
+    "n_iter_no_change=30, max_iter=200": {"n_iter_no_change": 30, "max_iter": 200},
+    "learning_rate_init=1e-3 (former)": {**FORMER, "learning_rate_init": 1e-3},
+    "learning_rate_init=1e-2 (former)": {**FORMER, "learning_rate_init": 1e-2},
+    "batch_size=8 (former)": {**FORMER, "batch_size": 8},
+    "batch_size=16 (former)": {**FORMER, "batch_size": 16},
+    "subsequence_length=64 (former)": {**FORMER, "subsequence_length": 64},
+    "subsequence_length=256 (former)": {**FORMER, "subsequence_length": 256},
+    "validation_fraction=0.2 (former)": {**FORMER, "validation_fraction": 0.2},
+    "hidden_layer_sizes=(64,) (former)": {**FORMER, "hidden_layer_sizes": (64,)},
+    "n_init=3 (former)": {**FORMER, "n_init": 3},
+    "n_iter_no_change=30": {"n_iter_no_change": 30},
+    "max_iter=300": {"max_iter": 300},
+    "n_iter_no_change=100, max_iter=1000": {"n_iter_no_change": 100, "max_iter": 1000},
+    "batch_size=16": {"batch_size": 16},
+    "subsequence_length=64": {"subsequence_length": 64},
+    "validation_fraction=0.2": {"validation_fraction": 0.2},
+    "hidden_layer_sizes=(64,)": {"hidden_layer_sizes": (64,)},
+}
+
+
+def tune(seeds, names, skip):
+    """Free-run RMSE of StateSpaceRegressor settings on all three simulators."""
+    names = names or list(TUNING)
+    width = max(len(label) for label in names) + 2
+    print(
+        f"\n{'setting':{width}s}" + "".join(f"{s[:12]:>13s}" for s in SYSTEMS), end=""
+    )
+    print(f"{'fit (s)':>22s}  epochs")
+    for label in names:
+        kwargs = TUNING[label]
+        cells, times, epochs = [], [], []
+        for make, n_train, n_test in SYSTEMS.values():
+            rmse, fit_time = [], []
+            for seed in range(seeds):
+                X, y = make(n_train, random_state=seed)
+                X_test, y_test = make(n_test, random_state=1000 + seed)
+                model = StateSpaceRegressor(random_state=seed, **kwargs)
+                started = time.perf_counter()
+                model.fit(X, y)
+                fit_time.append(time.perf_counter() - started)
+                error = model.predict(X_test)[skip:] - y_test[skip:]
+                rmse.append(float(np.sqrt(np.mean(error**2))))
+                epochs.append(model.n_iter_)
+            cells.append(f"{statistics.median(rmse):13.4g}")
+            times.append(f"{statistics.median(fit_time):.0f}")
+        print(
+            f"{label:{width}s}"
+            + "".join(cells)
+            + f"{'/'.join(times):>22s}  "
+            + "/".join(map(str, epochs)),
+            flush=True,
+        )
+
+
+def long_fit(n_steps=100_000):
+    """Time the fit of the default model on a long Wiener–Hammerstein record."""
+    X, y = make_wiener_hammerstein(n_steps, random_state=0)
+    model = StateSpaceRegressor(random_state=0)
+    started = time.perf_counter()
+    model.fit(X, y)
+    print(
+        f"\nDefault fit on {n_steps} steps: {time.perf_counter() - started:.0f} s, "
+        f"{model.n_iter_} epochs, validation R² {model.best_validation_score_:.4f}"
+    )
+
+
 def epoch_times(n_steps=100_000, hidden=32, length=128, batch_size=32):
     X, y = make_wiener_hammerstein(n_steps, random_state=0)
     Xs = (X - X.mean(0)) / X.std(0)
@@ -170,8 +253,21 @@ def main():
     parser.add_argument("--skip", type=int, default=100)
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--no-accuracy", action="store_true")
+    parser.add_argument("--long-fit", action="store_true", help="time a 100k fit")
+    parser.add_argument(
+        "--tune",
+        nargs="*",
+        default=None,
+        help="only the tuning table: the named settings of TUNING (all if none)",
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    if args.long_fit:
+        long_fit()
+        return
+    if args.tune is not None:
+        tune(args.seeds, args.tune, args.skip)
+        return
     if not args.no_accuracy:
         accuracy(args.seeds, args.quick, args.skip, args.width)
     epoch_times()
