@@ -119,18 +119,23 @@ class StoppingMonitor:
     """
 
     def __init__(
-        self, record, tol, n_iter_no_change, theta, validation_score=None, **kw
+        self,
+        record,
+        tol,
+        n_iter_no_change,
+        theta,
+        validation_score=None,
+        *,
+        score_start=False,
     ):
         self.record, self.tol, self.n_iter_no_change = record, tol, n_iter_no_change
         self.theta, self.validation_score = theta, validation_score
         record.judge_by(validation_score is not None)
         self.best_theta = theta.copy() if validation_score is not None else None
-        if kw.pop("score_start", False) and validation_score is not None:
+        if score_start and validation_score is not None:
             record.best_validation_score = max(
                 record.best_validation_score, _finite_or(validation_score(), -np.inf)
             )
-        if kw:
-            raise TypeError(f"Unexpected arguments {sorted(kw)}.")
 
     def update(self, loss):
         """Record an epoch's training loss; True after too many without gain."""
