@@ -65,7 +65,7 @@ class Bidirectional:
     Parameters
     ----------
     cell : module
-        A cell module of :data:`skrnn._recurrent.CELLS`.
+        A cell module of :data:`skrnn._nn._layout.CELLS`.
 
     Attributes
     ----------

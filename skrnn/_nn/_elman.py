@@ -92,7 +92,7 @@ def forward(params, X_tm, lengths, state0, activation, counts=None):
     state0 : tuple of one ndarray of shape (N, n_hidden) or (n_hidden,)
         The state before the first step.
     activation : str
-        Key of :data:`~skrnn._activations.ACTIVATIONS`.
+        Key of :data:`~skrnn._nn._activations.ACTIVATIONS`.
 
     Returns
     -------

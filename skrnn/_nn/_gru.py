@@ -10,7 +10,7 @@ vectors::
 
 σ is the logistic function and ψ the ``activation``: tanh by default, the
 only one PyTorch offers. Any hidden activation of
-:data:`~skrnn._activations.ACTIVATIONS` is accepted for the candidate n, as
+:data:`~skrnn._nn._activations.ACTIVATIONS` is accepted for the candidate n, as
 Keras accepts one; the gates are always logistic, since they must lie in
 (0, 1).
 
@@ -26,7 +26,7 @@ projection of every gate and step is one matrix product before the time loop
 (``b`` and the r, z part of ``b_rec`` folded in); each step makes one
 (batched) product ``h_{t-1} W`` for the three gates; after the loop one
 product of ``[h_{t-1} | x_t | 1]^T`` with the gates' gradients gives the
-weight and bias gradients (:func:`~skrnn._workspace.design_matrix`). Inside
+weight and bias gradients (:func:`~skrnn._nn._cellmath.design_matrix`). Inside
 the kernels the gates are stored gate-major, ``(3, T, N, n_hidden)``, so
 that every element-wise operation of a step works on contiguous
 ``(N, n_hidden)`` blocks (numpy is several times slower on the strided
@@ -34,7 +34,7 @@ column blocks of a ``(N, 3 n_hidden)`` row). The gates use
 σ(a) = (1 + tanh(a / 2)) / 2 with the halving folded into the weights,
 because ``np.tanh`` is an order of magnitude faster than
 ``scipy.special.expit``. The large buffers come from
-:data:`~skrnn._workspace.POOL`. Variable lengths are masked as in the Elman
+:data:`~skrnn._nn._workspace.POOL`. Variable lengths are masked as in the Elman
 cell: with lengths sorted in non-increasing order, the first ``counts[t]``
 sequences are running at step ``t`` and the others hold their state.
 """
@@ -107,7 +107,7 @@ def forward(params, X_tm, lengths, state0, activation, counts=None):
     state0 : tuple of one ndarray of shape (N, n_hidden) or (n_hidden,)
         The state before the first step.
     activation : str
-        Key of :data:`~skrnn._activations.ACTIVATIONS`: ψ of the candidate.
+        Key of :data:`~skrnn._nn._activations.ACTIVATIONS`: ψ of the candidate.
 
     Returns
     -------

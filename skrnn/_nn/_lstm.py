@@ -12,7 +12,7 @@ output o), with row vectors::
 
 σ is the logistic function and ψ the ``activation`` (tanh by default, as in
 PyTorch, whose LSTM has no other); any hidden activation of
-:data:`~skrnn._activations.ACTIVATIONS` is accepted for both the candidate
+:data:`~skrnn._nn._activations.ACTIVATIONS` is accepted for both the candidate
 and the cell output, as Keras does, while the gates stay logistic.
 
 The gates are stacked in the columns ``[i | f | g | o]``: ``U`` is
@@ -35,7 +35,7 @@ about 7 % faster at 72 columns than at 69): ``P[t + 1, :, :n_hidden]`` is
 the output ``h_t``, and ``P`` is the design matrix of the weight gradients:
 they are ``P^T`` times the gates' gradients, summed from parts of about an
 eighth of the steps each. The backward loop runs from the last step to the
-first, and a part is handed to :func:`~skrnn._overlap.submit` as soon as the
+first, and a part is handed to :func:`~skrnn._nn._runtime.submit` as soon as the
 loop has finished its steps, so that when a fit allows two threads the
 product runs beside the loop (on W2, 1024 sequences x 64 steps with 64 units,
 about a tenth of an LSTM epoch saved); the first steps' part is the caller's.
@@ -56,7 +56,7 @@ because ``np.tanh`` is an order of magnitude faster than
 backward pass computes the factors of the gates' gradients, vectorised over
 steps, in blocks of ``_BLOCK`` steps just before its loop reaches them, so
 that they are still in cache when the loop multiplies them. The large
-buffers come from :data:`~skrnn._workspace.POOL`.
+buffers come from :data:`~skrnn._nn._workspace.POOL`.
 
 Variable lengths are masked as in the Elman cell: with lengths sorted in
 non-increasing order, the first ``counts[t]`` sequences are running at step
@@ -162,7 +162,7 @@ def forward(params, X_tm, lengths, state0, activation, counts=None):
     state0 : tuple of two ndarrays of shape (N, n_hidden) or (n_hidden,)
         ``(h0, c0)``, the state before the first step.
     activation : str
-        Key of :data:`~skrnn._activations.ACTIVATIONS`: ψ of the candidate
+        Key of :data:`~skrnn._nn._activations.ACTIVATIONS`: ψ of the candidate
         and of the cell output.
 
     Returns

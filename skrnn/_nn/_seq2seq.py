@@ -1,6 +1,6 @@
 """The encoder–decoder kernel: loss, gradient and free-running decoding.
 
-With row vectors and a cell from :data:`~skrnn._recurrent.CELLS` (the cell
+With row vectors and a cell from :data:`~skrnn._nn._layout.CELLS` (the cell
 interface is documented in :mod:`skrnn._nn._elman`)::
 
     encoder   e^l_t = cell(e^{l-1}_t, e^l_{t-1}),   e^0_t = x_t,   t < T_i
@@ -32,9 +32,9 @@ sequence i (its sample weight, 0 past its length),
 All parameters live in one flat vector ``theta`` -- the weights of the
 encoder, the decoder and the output layer first, then their biases and the
 start token -- so the L2 penalty is one slice. :class:`Seq2SeqLayout` holds
-one :class:`~skrnn._recurrent.Layout` for the encoder and one for the decoder
+one :class:`~skrnn._nn._layout.Layout` for the encoder and one for the decoder
 (with the output layer), whose positions index the shared vector, so
-:func:`skrnn._recurrent.unpack` gives the views of either.
+:func:`skrnn._nn._layout.unpack` gives the views of either.
 
 This module imports numpy only; it knows nothing of scikit-learn.
 """
@@ -104,7 +104,7 @@ def make_layout(
     Parameters
     ----------
     cell : str
-        Key of :data:`~skrnn._recurrent.CELLS`, for encoder and decoder.
+        Key of :data:`~skrnn._nn._layout.CELLS`, for encoder and decoder.
     n_features : int
         Inputs per encoder step.
     hidden_sizes : tuple of int

@@ -118,7 +118,7 @@ def bptt_chunks(
     weights : ndarray
         Weight of each target: ``(N,)`` or ``(T, N)``; 0 at padded steps.
     loss : str
-        Key of :data:`~skrnn._activations.LOSS_FUNCTIONS`.
+        Key of :data:`~skrnn._nn._activations.LOSS_FUNCTIONS`.
     activation : str
         The hidden activation.
     return_sequences : bool
@@ -333,7 +333,7 @@ def predict(
     theta, layout, X_tm, lengths, activation, return_sequences, state0
         As in :func:`bptt_chunks`.
     out_activation : str
-        Key of :data:`~skrnn._activations.OUTPUT_ACTIVATIONS`.
+        Key of :data:`~skrnn._nn._activations.OUTPUT_ACTIVATIONS`.
     block : int or None, default=None
         Run the forward pass in blocks of this many steps (the state flows
         across blocks exactly), so memory grows with ``block``, not ``T``.

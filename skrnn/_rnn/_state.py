@@ -14,8 +14,8 @@
   recurrent layer, ``(h,)`` or ``(h, c)`` for the LSTM, of arrays
   ``(n_sequences, n_units)``.
 
-The forward pass is :func:`skrnn._recurrent.predict` (outputs) or
-:func:`skrnn._recurrent.hidden_states` (states); this module validates the
+The forward pass is :func:`skrnn._nn._stack.predict` (outputs) or
+:func:`skrnn._nn._stack.hidden_states` (states); this module validates the
 user's state and puts the results in the form of the input.
 """
 

@@ -27,12 +27,12 @@ class LoopNetwork:
         The first layer's rows are the ``n_x`` exogenous regressors, then the
         feedback regressors.
     activation : str
-        Key of :data:`~skrnn._activations.ACTIVATIONS`, applied after every
+        Key of :data:`~skrnn._nn._activations.ACTIVATIONS`, applied after every
         layer but the last (the output layer is linear).
     n_x : int
         Number of exogenous regressors.
     feedback : ndarray of int
-        :func:`~skrnn._narx_sim.feedback_index` of the feedback regressors:
+        :func:`~skrnn._series._simulate.feedback_index` of the feedback regressors:
         where each sits in the flattened window of the last M outputs.
     n_output_lags : int
         M, the rows of the output window (``max(n_output_lags_)``).
