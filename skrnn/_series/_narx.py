@@ -112,14 +112,19 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         outputs before it (multiple shooting), in one batch. None simulates
         each training stretch whole (single shooting).
     validation_fraction : float or None, default=0.2
-        Closed loop: this fraction of each series' rows is held out, as
-        four blocks spread over the series (the end of each quarter), each
-        simulated from the measured outputs before it. Training stops once
-        their free-run error has not fallen by ``tol`` for
-        ``n_iter_no_change`` iterations, and keeps the weights with the
-        lowest one (the open-loop fit included). None, or a fraction that
-        holds out fewer than 10 rows in all, trains on every row until the
-        solver stops.
+        The default network (``estimator=None``) only: this fraction of each
+        series' rows is held out, as four blocks spread over the series (the
+        end of each quarter). The network is fitted on the other rows and
+        kept only if it at least halves the linear model's error in
+        forecasting each block from the measured outputs before it (else the
+        model is the least-squares linear model, refitted on every row). In
+        closed loop, training is judged by the free run of each whole series
+        scored on the blocks: it stops once that error has not fallen by
+        ``tol`` for ``n_iter_no_change`` iterations, and keeps the weights
+        with the lowest one (the open-loop fit included). None, or a
+        fraction that holds out fewer than 10 rows in all, judges on the
+        training rows and trains on every row until the solver stops. A
+        given estimator is always fitted on every row.
     tol : float, default=1e-4
         Closed loop: the least improvement of the loss (with validation:
         of the held-out error; both on the standardised scale when the model
@@ -223,8 +228,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
               \lVert W \rVert^2 \Big), \qquad \hat y_t = f\big(x_{t-d},
               \ldots, \hat y_{t-1}, \ldots, \hat y_{t-M}\big)
 
-    over the N rows ``fit`` trains on, each series simulated from its
-    observed outputs just before the first of them. The gradient flows back
+    over the N rows it trains on, simulated as half-overlapping
+    subsequences of ``subsequence_length`` rows, each from the observed
+    outputs just before it (multiple shooting; ``None``: each series from
+    its start). With the default network, two starts are trained -- the
+    network and its linear part alone -- and the better on the held-out
+    blocks is kept if it beats the least-squares linear model
+    (``validation_fraction``). The gradient flows back
     through every fed-back prediction (backpropagation through time). A
     one-step fit never sees its own errors fed back, and with noise on the
     measured output (output error, e.g. coloured measurement noise) the past
