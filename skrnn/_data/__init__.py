@@ -23,7 +23,13 @@ trusts the canonical form.
 
 from ._sequence_targets import check_sequence_weights
 from ._sequences import SequenceBatch, check_sequences
-from ._series import SeriesData, check_series
+from ._series import (
+    SeriesData,
+    check_n_outputs,
+    check_n_steps,
+    check_series,
+    check_steps_ahead,
+)
 from ._targets import (
     align_output_sequences,
     check_future_inputs,
@@ -36,6 +42,9 @@ __all__ = [
     "SeriesData",
     "SequenceBatch",
     "check_series",
+    "check_n_outputs",
+    "check_n_steps",
+    "check_steps_ahead",
     "check_sequences",
     "check_sequence_weights",
     "check_output_sequences",

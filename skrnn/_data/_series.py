@@ -1,6 +1,7 @@
 """The boundary for a series, or a panel of series."""
 
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,13 @@ from ._common import (
 from ._sklearn_compat import _num_samples
 from ._time_index import check_regular
 
-__all__ = ["SeriesData", "check_series"]
+__all__ = [
+    "SeriesData",
+    "check_series",
+    "check_n_outputs",
+    "check_steps_ahead",
+    "check_n_steps",
+]
 
 # --------------------------------------------------------------------------
 # Series
@@ -252,3 +259,66 @@ def check_series(estimator, X, y=None, *, reset, y_required=False, allow_X_none=
     for k, index in enumerate(data.time_index or ()):
         check_regular(index, source_name, None if data.ids is None else data.ids[k])
     return data
+
+
+def check_n_outputs(data, n_outputs, owner, name="y"):
+    """Raise unless the outputs of ``data`` (if any) are ``n_outputs`` wide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._data import SeriesData, check_n_outputs
+    >>> data = SeriesData(X=np.zeros((3, 1)), y=np.zeros((3, 2)),
+    ...                   starts=np.array([0, 3]))
+    >>> check_n_outputs(data, 1, "NARXRegressor")
+    Traceback (most recent call last):
+    ...
+    ValueError: y has 2 outputs, but NARXRegressor was fitted with 1.
+    """
+    if data.y is not None and data.y.shape[1] != n_outputs:
+        raise ValueError(
+            f"{name} has {data.y.shape[1]} outputs, but {owner} was fitted with "
+            f"{n_outputs}."
+        )
+
+
+def check_steps_ahead(steps_ahead, y):
+    """The k of a k-step-ahead prediction: None for a free run (``y`` None).
+
+    Examples
+    --------
+    >>> from skrnn._data import check_steps_ahead
+    >>> check_steps_ahead(None, [1.0]), check_steps_ahead(3, [1.0])
+    (1, 3)
+    >>> check_steps_ahead(None, None) is None
+    True
+    """
+    if steps_ahead is not None:
+        if isinstance(steps_ahead, bool) or not isinstance(steps_ahead, Integral):
+            raise TypeError(f"steps_ahead must be an int, got {steps_ahead!r}.")
+        if steps_ahead < 1:
+            raise ValueError(f"steps_ahead must be >= 1, got {steps_ahead}.")
+        if y is None:
+            raise ValueError(
+                "steps_ahead needs the observed outputs: pass y. Without y, "
+                "predict(X) is the free-run simulation."
+            )
+    if y is None:
+        return None
+    return 1 if steps_ahead is None else int(steps_ahead)
+
+
+def check_n_steps(n_steps):
+    """The number of steps of a forecast, a positive int.
+
+    Examples
+    --------
+    >>> from skrnn._data import check_n_steps
+    >>> check_n_steps(3)
+    3
+    """
+    if isinstance(n_steps, bool) or not isinstance(n_steps, Integral):
+        raise TypeError(f"n_steps must be an int, got {n_steps!r}.")
+    if n_steps < 1:
+        raise ValueError(f"n_steps must be >= 1, got {n_steps}.")
+    return int(n_steps)

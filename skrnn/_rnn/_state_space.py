@@ -12,7 +12,12 @@ from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._data import check_series
+from .._data import (
+    check_n_outputs,
+    check_n_steps,
+    check_series,
+    check_steps_ahead,
+)
 from .._data._future import forecast_index, future_groups
 from .._data._sklearn_compat import Interval, StrOptions, _fit_context
 from .._data._time_index import index_names
@@ -450,11 +455,7 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
         return Y
 
     def _check_outputs(self, data, name="y"):
-        if data.y is not None and data.y.shape[1] != self.n_outputs_:
-            raise ValueError(
-                f"{name} has {data.y.shape[1]} outputs, but {type(self).__name__} "
-                f"was fitted with {self.n_outputs_}."
-            )
+        check_n_outputs(data, self.n_outputs_, type(self).__name__, name)
 
     def _format(self, Y):
         if not np.isfinite(Y).all():
@@ -487,16 +488,7 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
             One prediction per row, in row order.
         """
         check_is_fitted(self)
-        if steps_ahead is not None:
-            if isinstance(steps_ahead, bool) or not isinstance(steps_ahead, Integral):
-                raise TypeError(f"steps_ahead must be an int, got {steps_ahead!r}.")
-            if steps_ahead < 1:
-                raise ValueError(f"steps_ahead must be >= 1, got {steps_ahead}.")
-            if y is None:
-                raise ValueError(
-                    "steps_ahead needs the observed outputs: pass y. Without y, "
-                    "predict(X) is the free-run simulation."
-                )
+        k = check_steps_ahead(steps_ahead, y)
         if y is not None and self.init_window == 0:
             raise ValueError(
                 "predict with observed outputs y needs the encoder, but "
@@ -507,7 +499,6 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
         Xs = self._x(data.X)
         Y, _ = self._free_run(Xs, data.starts)
         if y is not None:
-            k = 1 if steps_ahead is None else int(steps_ahead)
             Y = self._steps_ahead(Xs, self._y(data.y), data.starts, k, Y)
         return self._format(data.restore_order(self._y_back(Y)))
 
@@ -587,10 +578,7 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
             panel: a ``(series_id, time)`` MultiIndex).
         """
         check_is_fitted(self)
-        if isinstance(n_steps, bool) or not isinstance(n_steps, Integral):
-            raise TypeError(f"n_steps must be an int, got {n_steps!r}.")
-        if n_steps < 1:
-            raise ValueError(f"n_steps must be >= 1, got {n_steps}.")
+        n_steps = check_n_steps(n_steps)
         name = type(self).__name__
         if X_future is None:
             raise ValueError(

@@ -13,7 +13,13 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from .._data import check_series, check_y_init
+from .._data import (
+    check_n_outputs,
+    check_n_steps,
+    check_series,
+    check_steps_ahead,
+    check_y_init,
+)
 from .._data._future import forecast_index
 from .._data._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from .._data._time_index import index_names
@@ -657,11 +663,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         return check_y_init(y_init, self._output_history, self.n_outputs_, self.y_mean_)
 
     def _check_outputs(self, data, name="y"):
-        if data.y is not None and data.y.shape[1] != self.n_outputs_:
-            raise ValueError(
-                f"{name} has {data.y.shape[1]} outputs, but {type(self).__name__} "
-                f"was fitted with {self.n_outputs_}."
-            )
+        check_n_outputs(data, self.n_outputs_, type(self).__name__, name)
 
     def _network(self, n_in):
         """``(weights, activation, skip)`` the fast paths run, or None."""
@@ -778,16 +780,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "observed outputs, predict(None, y=y, steps_ahead=k); to run it "
                 "into the future use forecast(n_steps)."
             )
-        if steps_ahead is not None:
-            if isinstance(steps_ahead, bool) or not isinstance(steps_ahead, Integral):
-                raise TypeError(f"steps_ahead must be an int, got {steps_ahead!r}.")
-            if steps_ahead < 1:
-                raise ValueError(f"steps_ahead must be >= 1, got {steps_ahead}.")
-            if y is None:
-                raise ValueError(
-                    "steps_ahead needs the observed outputs: pass y. Without y, "
-                    "predict(X) is the free-run simulation."
-                )
+        k = check_steps_ahead(steps_ahead, y)
         y0 = self._check_y_init(y_init)
         data = check_series(self, X, y, reset=False, allow_X_none=True)
         self._check_outputs(data)
@@ -796,7 +789,6 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         if y is None:
             Y = self._simulate(Zx, data.starts, y0)
         else:
-            k = 1 if steps_ahead is None else int(steps_ahead)
             Y = self._steps_ahead(Zx, data.y, data.starts, y0, k)
         return self._format(data.restore_order(Y))
 
@@ -964,11 +956,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         (Timestamp('2024-07-19 00:00:00'), 'load', (3,))
         """
         check_is_fitted(self)
-        if isinstance(n_steps, bool) or not isinstance(n_steps, Integral):
-            raise TypeError(f"n_steps must be an int, got {n_steps!r}.")
-        if n_steps < 1:
-            raise ValueError(f"n_steps must be >= 1, got {n_steps}.")
-        n_steps = int(n_steps)
+        n_steps = check_n_steps(n_steps)
         Zx, times = self._future_inputs(n_steps, X_future)
         tail = self._state
         starts = n_steps * np.arange(tail.n_series + 1, dtype=np.int64)
