@@ -2,6 +2,7 @@
 
 import copy
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -445,15 +446,12 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         self.scaled_ = self.estimator is None if self.scale == "auto" else self.scale
         self._scaling = fit_scaling(data.X, data.y) if self.scaled_ else None
         y_model = self._to_model(data.y)
-        Z = np.hstack(
-            [
-                self._input_lags(data.X, data.starts)[rows],
-                self._output_lags(y_model, data.starts)[rows],
-            ]
-        )
+        Zx = self._input_lags(data.X, data.starts)
+        Z = np.hstack([Zx[rows], self._output_lags(y_model, data.starts)[rows]])
         target = y_model[rows, 0] if data.y_1d else y_model[rows]
         self.y_mean_ = data.y.mean(axis=0)
         train, held = split_rows(data.starts, history, self.validation_fraction)
+        series = _Series(Zx, y_model, data.starts, history, train, held)
         if self.estimator is None:
             self.estimator_ = default_regressor(self.random_state, n_rows)
         else:
@@ -463,7 +461,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         default = isinstance(self.estimator_, LinearPlusNetwork)
         try:
             if default:
-                self._fit_default(data, history, rows, Z, target, train, held)
+                self._fit_default(series, rows, Z, target)
             else:
                 self.estimator_.fit(Z, target)
         except ValueError as exc:
@@ -479,7 +477,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 "still sees the past of every output."
             ) from exc
         if self.training == "closed_loop" and not default:
-            self._fit_closed_loop(data, history, train, held)
+            self._keep_record(*self._train_closed_loop(self.estimator_, series))
         self._y_1d = data.y_1d
         self._y_names = data.y_names
         self._index_names = index_names(X, y)
@@ -532,31 +530,16 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         )
         return weights, skip, net, alpha
 
-    def _fit_closed_loop(self, data, history, train, held):
-        """Train ``estimator_``'s weights on the free-run simulation error."""
-        record = self._train_closed_loop(self.estimator_, data, history, train, held)
-        self._keep_record(*record)
-
-    def _train_closed_loop(self, model, data, history, train, held):
+    def _train_closed_loop(self, model, series, batches=None):
         """Train ``model``'s weights on the free-run simulation error.
 
-        Trained on subsequences of the ``train`` row ranges; judged by the
-        free run of each whole series, scored on the ``held`` rows only.
-        Returns the training record, for :meth:`_keep_record`.
+        Trained on subsequences of the training row ranges; judged by the
+        free run of each whole series, scored on the held-out rows only
+        (``batches`` from :meth:`_loop_batches`, built when None). Returns the
+        training record, for :meth:`_keep_record`.
         """
-        M = self._output_history
-        Zx = self._input_lags(data.X, data.starts)
-        Y = self._to_model(data.y)
-        weights, skip, net, alpha = self._loop_network(model, Zx.shape[1])
-        validation = None
-        if held:  # each whole series, scored on the held-out rows only
-            scored = np.full_like(Y, np.nan)
-            scored[rows_of(held)] = Y[rows_of(held)]
-            bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
-            whole = [(int(a), int(b)) for a, b in bounds]
-            Zv, lengths, Yv, _ = segments(Zx, scored, whole, M)
-            validation = (Zv, lengths, Yv, segments(Zx, Y, whole, M)[3])
-        batch = segments(Zx, Y, subsequences(train, self.subsequence_length), M)
+        batch, validation = batches or self._loop_batches(series)
+        weights, skip, net, alpha = self._loop_network(model, series.Zx.shape[1])
         with blas_limit():
             theta, record, converged = train_closed_loop(
                 pack(weights, skip),
@@ -582,6 +565,18 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         curve = None if validation is None else [-v for v in record.validation_scores]
         return record.loss_curve, curve, converged
 
+    def _loop_batches(self, series):
+        """The closed loop's training subsequences and validation, time-major."""
+        M, Zx, Y = self._output_history, series.Zx, series.Y
+        validation = None
+        if series.held:  # each whole series, scored on the held-out rows only
+            scored = np.full_like(Y, np.nan)
+            scored[rows_of(series.held)] = Y[rows_of(series.held)]
+            Zv, lengths, Yv, _ = segments(Zx, scored, series.whole, M)
+            validation = (Zv, lengths, Yv, segments(Zx, Y, series.whole, M)[3])
+        ranges = subsequences(series.train, self.subsequence_length)
+        return segments(Zx, Y, ranges, M), validation
+
     def _keep_record(self, loss_curve, validation_curve, converged):
         """The closed-loop record as fitted attributes, and its warning."""
         self.closed_loop_loss_curve_ = loss_curve
@@ -595,7 +590,7 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
                 stacklevel=5,  # _keep_record, _fit_..., fit, _fit_context, caller
             )
 
-    def _fit_default(self, data, history, rows, Z, target, train, held):
+    def _fit_default(self, series, rows, Z, target):
         """Fit the default network, keeping its network part only if it earns it.
 
         With held-out blocks (``validation_fraction``) the model is fitted
@@ -610,41 +605,37 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         worse there than linear ARX.
         """
         est = self.estimator_
-        if held:
-            kept = np.isin(np.arange(len(data.y))[rows], rows_of(train))
+        if series.held:
+            kept = np.isin(np.arange(len(series.Y))[rows], rows_of(series.train))
             est.fit(Z[kept], target[kept])
-            judged = held
+            judged = series.held
         else:
             est.fit(Z, target)
-            bounds = zip(data.starts[:-1] + history, data.starts[1:], strict=True)
-            judged = [(int(a), int(b)) for a, b in bounds]
+            judged = series.whole
         linear = copy.deepcopy(est).drop_network()
         margin, candidates = NETWORK_MARGIN, [est]
         if self.training == "closed_loop":
             margin, candidates = 1.0, [est, copy.deepcopy(linear)]
-            records = [
-                self._train_closed_loop(c, data, history, train, held)
-                for c in candidates
-            ]
-        errors = [self._block_error(c, data, judged) for c in candidates]
+            batches = self._loop_batches(series)
+            records = [self._train_closed_loop(c, series, batches) for c in candidates]
+        errors = [self._block_error(c, series, judged) for c in candidates]
         best = int(np.argmin(errors))
-        if errors[best] < margin * self._block_error(linear, data, judged):
+        if errors[best] < margin * self._block_error(linear, series, judged):
             self.estimator_ = candidates[best]
         else:
             self.estimator_ = linear.refit(Z, target)
         if self.training == "closed_loop":
             self._keep_record(*records[best])
 
-    def _block_error(self, model, data, ranges):
+    def _block_error(self, model, series, ranges):
         """Mean squared error of ``model`` simulating the row ``ranges``.
 
         Each range is simulated free from the measured outputs just before
         it (a forecast of the block, the way :meth:`forecast` continues a
         series), on the standardised scale.
         """
-        M = self._output_history
-        Zx = self._input_lags(data.X, data.starts)[rows_of(ranges)]
-        Y = self._to_model(data.y)
+        M, Y = self._output_history, series.Y
+        Zx = series.Zx[rows_of(ranges)]
         starts = np.cumsum([0] + [b - a for a, b in ranges])
         y0 = np.stack([Y[a - M : a] for a, _ in ranges])
         kept, self.estimator_ = self.estimator_, model
@@ -968,3 +959,24 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+@dataclass(frozen=True)
+class _Series:
+    """What ``fit``'s helpers read, computed once: the exogenous lags ``Zx``
+    of every row, the outputs ``Y`` on the model's scale, where each series
+    starts, the rows of history, and the training and held-out row ranges
+    (:func:`~skrnn._series._shooting.split_rows`)."""
+
+    Zx: np.ndarray
+    Y: np.ndarray
+    starts: np.ndarray
+    history: int
+    train: list
+    held: list
+
+    @property
+    def whole(self):
+        """Each series' simulated rows, ``[start + history, end)``."""
+        bounds = zip(self.starts[:-1] + self.history, self.starts[1:], strict=True)
+        return [(int(a), int(b)) for a, b in bounds]
