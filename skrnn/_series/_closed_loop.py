@@ -155,15 +155,18 @@ def _forward(layers, net, Zx, active, y0, skip=None):
         return U, []
     H = [A1] + [np.zeros((T, S, n)) for _, n in net.shapes[1:-1]]
     W_out, b_out = layers[-1]
+    width = W1.shape[1]
     if skip is not None:  # the linear path: its exogenous part for every step
-        S_fb = _feedback_matrix(skip, net)
         A_lin = np.matmul(np.ascontiguousarray(Zx).reshape(T * S, n_x), skip[:n_x])
         A_lin += b_out
         A_lin = A_lin.reshape(T, S, n_outputs)
+        # one product a step feeds the window to the first layer and the skip
+        W_fb = np.hstack([W_fb, _feedback_matrix(skip, net)])
     for t in range(T):
         s = active[t]
         h = A1[t, :s]
-        h += V[t, :s].reshape(s, -1) @ W_fb
+        fed = V[t, :s].reshape(s, -1) @ W_fb
+        h += fed[:, :width]
         act(h)
         for (W, b), Hl in zip(layers[1:-1], H[1:], strict=True):
             hl = Hl[t, :s]
@@ -177,7 +180,7 @@ def _forward(layers, net, Zx, active, y0, skip=None):
             out += b_out
         else:
             out += A_lin[t, :s]
-            out += V[t, :s].reshape(s, -1) @ S_fb
+            out += fed[:, width:]
     return U, H
 
 
