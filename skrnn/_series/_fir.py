@@ -178,13 +178,13 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         else:
             self.estimator_ = clone(self.estimator)
         if isinstance(self.estimator_, LinearPlusNetwork):
-            self._fit_default(data, history, Z, target)
+            self._fit_default(data, history, np.arange(len(data.y))[rows], Z, target)
         else:
             self.estimator_.fit(Z, target)
         self._y_1d = data.y_1d
         return self
 
-    def _fit_default(self, data, history, Z, target):
+    def _fit_default(self, data, history, rows, Z, target):
         """Fit the default network; keep its network part only if it earns it.
 
         Fitted on all but a fifth of the rows (four blocks spread over each
@@ -192,15 +192,10 @@ class FIRRegressor(RegressorMixin, BaseEstimator):
         model's error on the held-out blocks
         (:data:`~skrnn._series._default.NETWORK_MARGIN`); else it becomes
         the least-squares linear model. Either is then refitted on every
-        row.
+        row. ``rows`` are the indices of the rows of ``Z``.
         """
         est = self.estimator_
         train, held = split_rows(data.starts, history, 0.2)
-        rows = np.arange(len(data.y))
-        if data.n_series > 1:
-            rows = rows[trainable_rows(data.starts, history)]
-        else:
-            rows = rows[history:]
         if held:
             fit_rows = np.isin(rows, rows_of(train))
             est.fit(Z[fit_rows], target[fit_rows])
