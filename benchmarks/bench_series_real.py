@@ -36,6 +36,7 @@ Run::
 
     python benchmarks/bench_series_real.py              # 5 seeds, a few minutes
     python benchmarks/bench_series_real.py --seeds 1 --sets sunspots tanks
+    python benchmarks/bench_series_real.py --fir      # FIRRegressor's defaults
 """
 
 import argparse
@@ -48,7 +49,7 @@ import pandas as pd
 from sklearn.linear_model import LinearRegression
 from sklearn.neural_network import MLPRegressor
 
-from skrnn import NARXRegressor
+from skrnn import FIRRegressor, NARXRegressor
 from skrnn.datasets import (
     make_cascaded_tanks,
     make_narx_system,
@@ -198,14 +199,21 @@ SETS = {
 }
 
 
-def models(seed):
+def old_default(seed, n_rows):
+    """The default network before: an MLP on the raw lags, early stopping
+    given 1,000 rows or more (``skrnn._series._base.default_regressor``)."""
+    return MLPRegressor(
+        hidden_layer_sizes=(32,),
+        learning_rate_init=0.01,
+        early_stopping=n_rows >= 1000,
+        random_state=seed,
+    )
+
+
+def models(seed, n_rows=0):
     return {
         "ARX": dict(estimator=LinearRegression()),
-        "MLP raw": dict(
-            estimator=MLPRegressor(
-                hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=seed
-            )
-        ),
+        "MLP raw": dict(estimator=old_default(seed, n_rows)),
         "default": dict(random_state=seed),
         "default CL": dict(random_state=seed, training="closed_loop"),
     }
@@ -236,7 +244,7 @@ def accuracy(names, n_seeds):
             continue
         figures = {m: [] for m in models(0)}
         for seed in range(n_seeds):
-            for m, params in models(seed).items():
+            for m, params in models(seed, len(data[1])).items():
                 if m == "ARX" and seed:
                     figures[m].append(figures[m][0])
                     continue
@@ -251,9 +259,7 @@ def accuracy(names, n_seeds):
 def speed(repeats):
     X, y = make_narx_system(20000, random_state=0)
     X_new, _ = make_narx_system(10000, random_state=1)
-    old = NARXRegressor(
-        MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0)
-    )
+    old = NARXRegressor(old_default(0, len(y)))
     new = NARXRegressor(random_state=0)
     fit = {"old default": [], "default": []}
     run = {"old default": [], "default": []}
@@ -278,14 +284,57 @@ def speed(repeats):
     )
 
 
+def fir_accuracy(names, n_seeds):
+    """The same for FIRRegressor (the sets with inputs), predicting the
+    held-out part from the inputs alone (the lags reach into the training
+    part, so the history is measured, not padded)."""
+    print(f"\nFIR: held-out RMSE, median over {n_seeds} seed(s); ratio to linear FIR")
+    fir_models = {
+        "linear": lambda seed: dict(estimator=LinearRegression()),
+        "MLP raw": lambda seed: dict(estimator=old_default(seed, len(X))),
+        "default": lambda seed: dict(random_state=seed),
+    }
+    print(f"{'data set':20s}" + "".join(f"{m:>22s}" for m in fir_models))
+    for name in names:
+        try:
+            X, y, X_t, y_t, lags, _ = SETS[name]()
+        except ImportError as exc:
+            print(f"{name:20s} skipped ({exc}); pip install -e '.[data]'")
+            continue
+        if X is None:
+            continue
+        n_lags = max(lags["n_lags"], lags["n_output_lags"])
+        X_all = np.concatenate([np.asarray(X, float), np.asarray(X_t, float)])
+        figures = {m: [] for m in fir_models}
+        for seed in range(n_seeds):
+            for m, params in fir_models.items():
+                fir = FIRRegressor(n_lags=n_lags, **params(seed)).fit(X, y)
+                pred = fir.predict(X_all)[len(X) :]
+                err = np.ravel(pred) - np.ravel(np.asarray(y_t, float))
+                figures[m].append(float(np.sqrt(np.mean(err**2))))
+        med = {m: float(np.median(v)) for m, v in figures.items()}
+        row = f"{name:20s}"
+        for m in figures:
+            row += f"{med[m]:>12.4g} ({med[m] / med['linear']:5.2f}x)"
+        print(row, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--fir", action="store_true", help="FIR figures only")
+    parser.add_argument("--speed-only", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.speed_only:
+        speed(args.repeats)
+        return
+    if args.fir:
+        fir_accuracy(args.sets, args.seeds)
+        return
     accuracy(args.sets, args.seeds)
     if not args.skip_speed:
         speed(args.repeats)

@@ -19,11 +19,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_sequence_weights, check_sequences
 from .._data._sklearn_compat import Interval, StrOptions
-from .._nn._activations import ACTIVATIONS, OUTPUT_OF_LOSS
+from .._nn._activations import OUTPUT_OF_LOSS
 from .._nn._pooling import POOLINGS
 from .._nn._runtime import blas_limit
 from .._nn._stack import bptt_chunks, init_params, make_layout, predict, unpack
 from ._fitting import (
+    NETWORK_CONSTRAINTS,
     SOLVER_CONSTRAINTS,
     check_hidden_sizes,
     check_solver,
@@ -38,12 +39,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     """Base class of the recurrent estimators; use the subclasses."""
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "cell": [StrOptions({"elman", "gru", "lstm"})],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        **NETWORK_CONSTRAINTS,
         "return_sequences": ["boolean"],
         "bidirectional": ["boolean"],
         "pooling": [StrOptions(set(POOLINGS))],
@@ -260,12 +256,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 incremental=incremental,
                 rng=rng,
                 stratify=stratify,
-            )
-        if not np.isfinite(self._theta).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed, or the learning "
-                "rate may be too large."
             )
         return self
 

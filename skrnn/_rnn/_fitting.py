@@ -31,10 +31,12 @@ from .._data._sklearn_compat import (
     StrOptions,
     _check_optimize_result,
 )
+from .._nn._activations import ACTIVATIONS
 from .._nn._optimizers import OPTIMIZERS
 from .._nn._training import StoppingMonitor, TrainingRecord, run_epochs, run_lbfgs
 
 __all__ = [
+    "NETWORK_CONSTRAINTS",
     "SOLVER_CONSTRAINTS",
     "start_record",
     "check_hidden_sizes",
@@ -43,6 +45,13 @@ __all__ = [
 ]
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+#: Constraints of the network parameters every recurrent estimator shares.
+NETWORK_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "cell": [StrOptions({"elman", "gru", "lstm"})],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+}
 
 #: Constraints of the solver parameters every recurrent estimator shares.
 SOLVER_CONSTRAINTS = {
@@ -160,6 +169,18 @@ def fit_parameters(
     stratify : ndarray or None
         Classes to stratify the validation split by.
     """
+    _train(est, theta, arrays, lengths, take, chunks, score, incremental, rng, stratify)
+    if not np.isfinite(theta).all():
+        raise ValueError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed, or the learning "
+            "rate may be too large."
+        )
+
+
+def _train(
+    est, theta, arrays, lengths, take, chunks, score, incremental, rng, stratify
+):
     record = _record_of(est)
     train_arrays, val_arrays = arrays
     if est.solver == "lbfgs":

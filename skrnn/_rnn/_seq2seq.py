@@ -23,12 +23,12 @@ from .._data import (
     check_sequence_weights,
     check_sequences,
 )
-from .._data._sklearn_compat import Interval, StrOptions, _fit_context
-from .._nn._activations import ACTIVATIONS
+from .._data._sklearn_compat import _fit_context
 from .._nn._runtime import blas_limit
 from .._nn._seq2seq import init_params, loss_and_grad, make_layout, predict
 from .._nn._stack import unpack
 from ._fitting import (
+    NETWORK_CONSTRAINTS,
     SOLVER_CONSTRAINTS,
     check_hidden_sizes,
     check_solver,
@@ -300,12 +300,7 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "cell": [StrOptions({"elman", "gru", "lstm"})],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        **NETWORK_CONSTRAINTS,
         "bidirectional": ["boolean"],
         "teacher_forcing": ["boolean"],
         **SOLVER_CONSTRAINTS,
@@ -553,12 +548,6 @@ class Seq2SeqRegressor(RegressorMixin, BaseEstimator):
                 incremental=incremental,
                 rng=rng,
                 stratify=None,
-            )
-        if not np.isfinite(self._theta).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed, or the learning "
-                "rate may be too large."
             )
         return self
 

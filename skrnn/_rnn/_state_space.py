@@ -19,11 +19,10 @@ from .._data import (
     check_steps_ahead,
 )
 from .._data._future import forecast_index, future_groups
-from .._data._sklearn_compat import Interval, StrOptions, _fit_context
+from .._data._sklearn_compat import Interval, _fit_context
 from .._data._time_index import index_names
-from .._nn._activations import ACTIVATIONS
 from .._nn._stack import make_layout
-from ._fitting import SOLVER_CONSTRAINTS, check_hidden_sizes
+from ._fitting import NETWORK_CONSTRAINTS, SOLVER_CONSTRAINTS, check_hidden_sizes
 from ._series_state import absorb, empty_state
 from ._subsequences import (
     Network,
@@ -200,12 +199,7 @@ class StateSpaceRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "cell": [StrOptions({"elman", "gru", "lstm"})],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        **NETWORK_CONSTRAINTS,
         "subsequence_length": [Interval(Integral, 1, None, closed="left")],
         "warmup": [Interval(Integral, 0, None, closed="left")],
         "init_window": [Interval(Integral, 0, None, closed="left")],
