@@ -491,14 +491,13 @@ class NARXRegressor(RegressorMixin, BaseEstimator):
     def _check_closed_loop(self):
         """Raise before any fitting if closed-loop training cannot be done."""
         est = self.estimator_
-        if isinstance(est, LinearPlusNetwork):
-            pass
-        elif not (
+        trainable = isinstance(est, LinearPlusNetwork) or (
             isinstance(est, MLPRegressor)
             and predict_from(est, "sklearn.neural_network")
             and est.activation in ACTIVATIONS
             and est.loss == "squared_error"
-        ):
+        )
+        if not trainable:
             raise ValueError(
                 "training='closed_loop' trains a feed-forward network through "
                 "the output feedback: estimator must be None (the default "
