@@ -1,9 +1,10 @@
-"""Mean pooling of the many-to-one output: known answers and the gradient gate.
+"""Pooling of the many-to-one output: known answers and the gradient gate.
 
-``pooling="mean"`` reads the mean of the top layer's states over each
-sequence's real steps; its gradient is checked by central finite differences
-for every cell, stacked and bidirectional layers, masked (unsorted) lengths
-and each loss, and its forward pass against a hand-computed mean.
+``pooling="mean"`` (``"max"``) reads the mean (unit-wise maximum) of the top
+layer's states over each sequence's real steps; its gradient is checked by
+central finite differences for every cell, stacked and bidirectional layers,
+masked (unsorted) lengths and each loss, and its forward pass against a
+hand-computed mean or maximum.
 """
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from _gradcheck import make_batch, numerical_gradient
 from numpy.testing import assert_allclose
 
-from skrnn._nn._pooling import add_states, real_steps, spread
+from skrnn._nn._pooling import Pool, real_steps
 from skrnn._nn._stack import (
     bptt_chunks,
     hidden_states,
@@ -44,14 +45,18 @@ def _targets(rng, loss, n_outputs):
     return Y, rng.uniform(0.5, 2.0, size=N)
 
 
+REDUCE = {"mean": np.mean, "max": np.max}
+
+
+@pytest.mark.parametrize("pooling", ["mean", "max"])
 @pytest.mark.parametrize("cell", ["elman", "gru", "lstm"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("hidden", [(3, 2)])
 @pytest.mark.parametrize(
     "loss, n_outputs", [("squared_error", 2), ("binary_log_loss", 1), ("log_loss", 3)]
 )
-def test_mean_pooling_gradient_matches_finite_differences(
-    cell, bidirectional, hidden, loss, n_outputs
+def test_pooling_gradient_matches_finite_differences(
+    pooling, cell, bidirectional, hidden, loss, n_outputs
 ):
     theta, layout, X, lengths, rng = _network(cell, hidden, bidirectional, n_outputs)
     Y, w = _targets(rng, loss, n_outputs)
@@ -60,7 +65,7 @@ def test_mean_pooling_gradient_matches_finite_differences(
         activation="tanh",
         return_sequences=False,
         alpha=1e-2,
-        pooling="mean",
+        pooling=pooling,
     )
     value, grad = loss_and_grad(theta, layout, X, lengths, Y, w, **kw)
     last, _ = loss_and_grad(
@@ -74,15 +79,17 @@ def test_mean_pooling_gradient_matches_finite_differences(
     assert_allclose(grad, numerical_gradient(f, theta), rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.parametrize("pooling", ["mean", "max"])
 @pytest.mark.parametrize("cell", ["elman", "gru", "lstm"])
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_mean_pooling_reads_the_mean_of_the_real_states(cell, bidirectional):
+def test_pooling_reads_the_mean_or_max_of_the_real_states(pooling, cell, bidirectional):
     theta, layout, X, lengths, _ = _network(cell, (4, 3), bidirectional, 2)
     kw = dict(activation="tanh")
     H, _ = hidden_states(theta, layout, X, lengths, return_sequences=True, **kw)
-    expected = np.stack([H[:n, i].mean(axis=0) for i, n in enumerate(lengths)])
+    reduce = REDUCE[pooling]
+    expected = np.stack([reduce(H[:n, i], axis=0) for i, n in enumerate(lengths)])
     pooled, _ = hidden_states(
-        theta, layout, X, lengths, return_sequences=False, pooling="mean", **kw
+        theta, layout, X, lengths, return_sequences=False, pooling=pooling, **kw
     )
     assert_allclose(pooled, expected, rtol=1e-12, atol=1e-14)
     Y = predict(
@@ -92,7 +99,7 @@ def test_mean_pooling_reads_the_mean_of_the_real_states(cell, bidirectional):
         lengths,
         return_sequences=False,
         out_activation="identity",
-        pooling="mean",
+        pooling=pooling,
         **kw,
     )
     V, c = theta[layout.output["coef"][0] : layout.output["coef"][1]], None
@@ -101,14 +108,15 @@ def test_mean_pooling_reads_the_mean_of_the_real_states(cell, bidirectional):
     assert_allclose(Y, expected @ V + c, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("pooling", ["mean", "max"])
 @pytest.mark.parametrize("pad", [0.0, None])
-def test_mean_pooling_ignores_padding_and_blocks(pad):
+def test_pooling_ignores_padding_and_blocks(pooling, pad):
     theta, layout, X, lengths, _ = _network("gru", (3,), False, 1, pad=pad)
     kw = dict(
         activation="tanh",
         return_sequences=False,
         out_activation="identity",
-        pooling="mean",
+        pooling=pooling,
     )
     whole = predict(theta, layout, X, lengths, **kw)
     longer = np.concatenate([X, np.full((3,) + X.shape[1:], 7.0)])
@@ -118,10 +126,11 @@ def test_mean_pooling_ignores_padding_and_blocks(pad):
     )
 
 
-def test_truncated_mean_pooling_sums_every_chunk_and_trains_the_last():
-    """With bptt_steps the mean covers the whole sequence (the sum flows
-    forward); the gradient of the chunk where a sequence ends is that of the
-    loss with the earlier chunks' states held fixed."""
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_truncated_pooling_covers_every_chunk_and_trains_the_last(pooling):
+    """With bptt_steps the pool covers the whole sequence (the sum or max
+    flows forward); the gradient of the chunk where a sequence ends is that
+    of the loss with the earlier chunks' states held fixed."""
     theta, layout, X, lengths, rng = _network("elman", (3,), False, 1, seed=3)
     lengths = np.full(len(LENGTHS), 6)
     Y, w = _targets(rng, "squared_error", 1)
@@ -130,7 +139,7 @@ def test_truncated_mean_pooling_sums_every_chunk_and_trains_the_last():
         activation="tanh",
         return_sequences=False,
         alpha=0.0,
-        pooling="mean",
+        pooling=pooling,
     )
     full, _ = loss_and_grad(theta, layout, X, lengths, Y, w, **kw)
     grad = np.empty_like(theta)
@@ -147,7 +156,8 @@ def test_truncated_mean_pooling_sums_every_chunk_and_trains_the_last():
         activation="tanh",
         return_sequences=True,
     )
-    head = H0.sum(axis=0)  # the first chunk's states, held fixed
+    # the first chunk's states, held fixed
+    head = H0.sum(axis=0) if pooling == "mean" else H0.max(axis=0)
 
     def f(t):
         H, _ = hidden_states(
@@ -159,10 +169,13 @@ def test_truncated_mean_pooling_sums_every_chunk_and_trains_the_last():
             return_sequences=True,
             state0=state,
         )
-        mean = (head + H.sum(axis=0)) / 6
+        if pooling == "mean":
+            pooled = (head + H.sum(axis=0)) / 6
+        else:
+            pooled = np.maximum(head, H.max(axis=0))
         V = t[slice(*layout.output["coef"][:2])].reshape(layout.output["coef"][2])
         b = t[slice(*layout.output["intercept"][:2])]
-        return float((w * ((mean @ V + b - Y) ** 2).sum(axis=1)).sum() / 2 / w.sum())
+        return float((w * ((pooled @ V + b - Y) ** 2).sum(axis=1)).sum() / 2 / w.sum())
 
     assert f(theta) == pytest.approx(value)
     assert_allclose(grad, numerical_gradient(f, theta), rtol=1e-5, atol=1e-7)
@@ -172,12 +185,26 @@ def test_pooling_helpers_known_answers():
     run = np.array([2, 0, 1])
     assert_allclose(real_steps(run, 2, float), [[1, 0, 1], [1, 0, 0]])
     H = np.arange(12.0).reshape(2, 3, 2)
-    total = add_states(np.zeros((3, 2)), H, run)
-    assert_allclose(total, [[6, 8], [0, 0], [4, 5]])
-    d = spread(np.ones((3, 2)), np.array([4, 1, 2]), run, 2)
+    mean = Pool("mean", np.array([4, 1, 2]), 2, float).add(H, run, 0)
+    assert_allclose(mean.total, [[6, 8], [0, 0], [4, 5]])
+    d = mean.spread(np.ones((3, 2)), run, 0, 2)
     assert_allclose(d[:, 0], 0.25)
     assert_allclose(d[:, 1], 0.0)
     assert_allclose(d[:, 2], [[0.5, 0.5], [0, 0]])
+
+
+def test_max_pool_keeps_the_first_maximum_across_chunks():
+    # one sequence of 5 steps, two units, in chunks of 2, 2 and 1 steps
+    H = np.array([[1.0, 0.0], [4.0, 2.0], [4.0, 2.0], [0.0, 5.0], [-1.0, 9.0]])
+    pool = Pool("max", np.array([4]), 2, float)
+    for t0 in (0, 2, 4):
+        chunk = H[t0 : t0 + 2, None, :]
+        pool.add(chunk, np.array([min(2, max(0, 4 - t0))]), t0)
+    assert_allclose(pool.value(), [[4.0, 5.0]])  # step 4 is padding: not counted
+    assert_allclose(pool.where, [[1, 3]])  # ties keep the earlier step
+    d = np.array([[10.0, 20.0]])
+    assert_allclose(pool.spread(d, np.array([2]), 0, 2)[:, 0], [[0, 0], [10, 0]])
+    assert_allclose(pool.spread(d, np.array([2]), 2, 2)[:, 0], [[0, 0], [0, 20]])
 
 
 # --------------------------------------------------------------------------
@@ -196,10 +223,11 @@ def test_default_cell_is_the_gru_and_the_output_reads_the_last_state():
         assert (params["cell"], params["pooling"]) == ("gru", "last")
 
 
-def test_estimator_with_mean_pooling_reads_the_mean_state():
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_estimator_with_pooling_reads_the_pooled_state(pooling):
     from skrnn import RNNClassifier
 
-    clf = RNNClassifier(4, pooling="mean", max_iter=3, random_state=0)
+    clf = RNNClassifier(4, pooling=pooling, max_iter=3, random_state=0)
     clf.fit(X_EST, Y_EST)
     steps, _ = hidden_states(
         clf._theta,
@@ -209,24 +237,103 @@ def test_estimator_with_mean_pooling_reads_the_mean_state():
         activation="tanh",
         return_sequences=True,
     )
-    assert_allclose(clf.transform(X_EST), steps.mean(axis=0), rtol=1e-12, atol=1e-14)
+    pooled = REDUCE[pooling](steps, axis=0)
+    assert_allclose(clf.transform(X_EST), pooled, rtol=1e-12, atol=1e-14)
     Z = clf.transform(X_EST) @ clf.out_coef_ + clf.out_intercept_
     assert_allclose(clf.predict_proba(X_EST)[:, 1], 1 / (1 + np.exp(-Z[:, 0])))
-    last = RNNClassifier(4, max_iter=3, random_state=0).fit(X_EST, Y_EST)
+    last = RNNClassifier(4, pooling="last", max_iter=3, random_state=0)
+    last.fit(X_EST, Y_EST)
     assert not np.allclose(last.predict_proba(X_EST), clf.predict_proba(X_EST))
 
 
-def test_mean_pooling_refuses_to_stream_many_to_one():
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_pooled_output_streams_as_the_whole_sequence(pooling, cell):
+    """The state carries the pool: chunks give the answer of the whole."""
+    from skrnn import RNNClassifier, RNNRegressor
+
+    X = X_EST
+    reg = RNNRegressor((4, 3), cell=cell, pooling=pooling, max_iter=2)
+    reg.set_params(random_state=0).fit(X, X[:, -1, 0])
+    clf = RNNClassifier(4, cell=cell, pooling=pooling, max_iter=2, random_state=0)
+    clf.fit(X, Y_EST)
+    for est, method in ((reg, "predict"), (clf, "predict_proba"), (reg, "transform")):
+        whole = getattr(est, method)(X)
+        first, state = getattr(est, method)(X[:, :4], return_state=True)
+        assert len(state) == len(est._layout.widths) + 1  # the layers, the pool
+        assert len(state[-1]) == (1 if pooling == "max" else 2)
+        second, _ = getattr(est, method)(
+            X[:, 4:6], initial_state=state, return_state=True
+        )
+        _, state2 = getattr(est, method)(
+            X[:, 4:6], initial_state=state, return_state=True
+        )
+        third = getattr(est, method)(X[:, 6:], initial_state=state2)
+        assert_allclose(third, whole, rtol=1e-10, atol=1e-12)
+        assert not np.allclose(first, whole)
+    # the pool holds what it says
+    _, state = reg.predict(X, return_state=True)
+    steps, _ = hidden_states(
+        reg._theta,
+        reg._layout,
+        X.transpose(1, 0, 2),
+        np.full(len(X), 9),
+        activation="tanh",
+        return_sequences=True,
+    )
+    if pooling == "max":
+        assert_allclose(state[-1][0], steps.max(axis=0), rtol=1e-12)
+    else:
+        assert_allclose(state[-1][0], steps.sum(axis=0), rtol=1e-12)
+        assert_allclose(state[-1][1], 9.0)
+    # the layers' states alone start the pool empty: it reads the new steps only
+    later, _ = hidden_states(
+        reg._theta,
+        reg._layout,
+        X[:, 4:].transpose(1, 0, 2),
+        np.full(len(X), 5),
+        activation="tanh",
+        return_sequences=True,
+        state0=state[:-1],
+    )
+    assert_allclose(
+        reg.transform(X[:, 4:], initial_state=state[:-1]),
+        REDUCE[pooling](later, axis=0),
+        rtol=1e-12,
+        atol=1e-14,
+    )
+
+
+@pytest.mark.parametrize("pooling", ["mean", "max"])
+def test_pooled_state_is_validated(pooling):
     from skrnn import RNNRegressor
 
-    reg = RNNRegressor(3, pooling="mean", max_iter=2, random_state=0)
+    reg = RNNRegressor(3, pooling=pooling, max_iter=2, random_state=0)
     reg.fit(X_EST, X_EST[:, -1, 0])
-    with pytest.raises(ValueError, match="pooling='mean' and return_sequences"):
-        reg.predict(X_EST, return_state=True)
-    with pytest.raises(ValueError, match="pooling='last' to stream"):
-        reg.transform(X_EST, initial_state=[(np.zeros(3),)])
-    # many-to-many reads every step: pooling plays no part and streaming works
-    reg = RNNRegressor(3, pooling="mean", return_sequences=True, max_iter=2)
+    _, state = reg.predict(X_EST, return_state=True)
+    with pytest.raises(ValueError, match="then its pool"):
+        reg.predict(X_EST, initial_state=state + [state[-1]])
+    bad = (np.full((30, 3), np.nan),) + state[-1][1:]
+    with pytest.raises(ValueError, match=r"initial_state\[-1\] \((max|sum)\) contains"):
+        reg.predict(X_EST, initial_state=state[:-1] + [bad])
+    with pytest.raises(ValueError, match=r"expected \(30, 3\)"):
+        reg.predict(
+            X_EST, initial_state=state[:-1] + [(np.zeros((30, 2)),) + state[-1][1:]]
+        )
+    with pytest.raises(ValueError, match="pool of pooling"):
+        reg.predict(X_EST, initial_state=state[:-1] + [np.zeros((30, 3))])
+    if pooling == "mean":
+        with pytest.raises(ValueError, match="cannot be negative"):
+            reg.predict(
+                X_EST, initial_state=state[:-1] + [(state[-1][0], -state[-1][1])]
+            )
+
+
+def test_many_to_many_state_has_no_pool():
+    from skrnn import RNNRegressor
+
+    # many-to-many reads every step: pooling plays no part, the state is the layers'
+    reg = RNNRegressor(3, pooling="max", return_sequences=True, max_iter=2)
     reg.fit(X_EST, X_EST[:, :, 0])
     _, state = reg.predict(X_EST, return_state=True)
-    assert state[0][0].shape == (30, 3)
+    assert len(state) == 1 and state[0][0].shape == (30, 3)

@@ -248,7 +248,15 @@ def _as_state_array(value, where):
 
 
 def check_initial_state(
-    initial_state, n_sequences, dtype, *, widths, state_names, cell, hidden_sizes
+    initial_state,
+    n_sequences,
+    dtype,
+    *,
+    widths,
+    state_names,
+    cell,
+    hidden_sizes,
+    pooling=None,
 ):
     """Validate the state a recurrent network starts from.
 
@@ -270,6 +278,11 @@ def check_initial_state(
         The cell's name, for the messages.
     hidden_sizes : tuple of int
         ``hidden_layer_sizes``, for the messages.
+    pooling : {"mean", "max"} or None, default=None
+        A many-to-one output that pools its states: the state may end with
+        the pool, ``(max,)`` of shape ``(n_sequences, widths[-1])`` or
+        ``(sum, steps)`` of shapes ``(n_sequences, widths[-1])`` and
+        ``(n_sequences, 1)``; without it the pool starts empty.
 
     Returns
     -------
@@ -295,11 +308,21 @@ def check_initial_state(
             "recurrent layer, as returned by predict(..., return_state=True); "
             f"got {type(initial_state).__name__}."
         )
+    pool = None
+    if pooling is not None and len(initial_state) == n_layers + 1:
+        *initial_state, pool = initial_state
+        pool = _check_pool_state(pool, pooling, n_sequences, widths[-1], dtype)
     if len(initial_state) != n_layers:
+        then = (
+            f", then its pool ({'(max,)' if pooling == 'max' else '(sum, steps)'}"
+            f" of pooling={pooling!r})"
+            if pooling is not None
+            else ""
+        )
         raise ValueError(
             f"initial_state holds {len(initial_state)} layer states, but the "
             f"network has {n_layers} recurrent layer(s) (hidden_layer_sizes="
-            f"{hidden_sizes}); give one tuple {form} per layer."
+            f"{hidden_sizes}); give one tuple {form} per layer{then}."
         )
     state = []
     for k, (layer_state, width) in enumerate(zip(initial_state, widths, strict=True)):
@@ -328,7 +351,36 @@ def check_initial_state(
                 raise ValueError(f"{where} contains NaN or infinity.")
             arrays.append(arr.astype(dtype, copy=False))
         state.append(tuple(arrays))
-    return state
+    return state if pool is None else state + [pool]
+
+
+def _check_pool_state(pool, pooling, n_sequences, width, dtype):
+    """The pool entry of a state: ``(max,)`` or ``(sum, steps)``."""
+    names = ("max",) if pooling == "max" else ("sum", "steps")
+    form = "(max,)" if pooling == "max" else "(sum, steps)"
+    if not isinstance(pool, (list, tuple)) or len(pool) != len(names):
+        raise ValueError(
+            f"The last entry of initial_state is the pool of pooling={pooling!r}: "
+            f"a tuple {form}, as returned by predict(..., return_state=True); "
+            f"got {type(pool).__name__}"
+            + (f" of {len(pool)} array(s)." if isinstance(pool, (list, tuple)) else ".")
+        )
+    arrays = []
+    for name, value in zip(names, pool, strict=True):
+        where = f"initial_state[-1] ({name})"
+        arr = _as_state_array(value, where)
+        shape = (n_sequences, 1 if name == "steps" else width)
+        if arr.shape != shape:
+            raise ValueError(
+                f"{where} has shape {arr.shape}, but X holds {n_sequences} "
+                f"sequence(s): expected {shape}."
+            )
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{where} contains NaN or infinity.")
+        if name == "steps" and (arr < 0).any():
+            raise ValueError(f"{where} counts steps: it cannot be negative.")
+        arrays.append(arr.astype(dtype, copy=False))
+    return tuple(arrays)
 
 
 # --------------------------------------------------------------------------

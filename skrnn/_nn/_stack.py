@@ -30,7 +30,7 @@ import numpy as np
 from ._activations import LOSS_FUNCTIONS, OUTPUT_ACTIVATIONS
 from ._cellmath import chunk_counts, running_counts
 from ._layout import CELLS, Layout, _cell, init_params, make_layout, unpack
-from ._pooling import add_states, spread
+from ._pooling import is_pooled, make_pool
 
 __all__ = [
     "CELLS",
@@ -74,6 +74,21 @@ def _initial_states(module, layout, state0, N, dtype, order):
             arrays.append(s if order is None else s[order])
         states.append(tuple(arrays))
     return states
+
+
+def _split_pool(state0, layout, pooling, return_sequences, order):
+    """``(layer states, pool state)``: a pooled output's state ends with its pool.
+
+    The pool's arrays come back in the batch's (sorted) row order.
+    """
+    if state0 is None or not is_pooled(pooling, return_sequences):
+        return state0, None
+    if len(state0) == len(layout.widths):
+        return state0, None  # the layers' states alone: the pool starts empty
+    pool0 = tuple(
+        np.asarray(a) if order is None else np.asarray(a)[order] for a in state0[-1]
+    )
+    return state0[:-1], pool0
 
 
 def bptt_chunks(
@@ -140,7 +155,7 @@ def bptt_chunks(
         like ``state0``. Only the first chunk's is nonzero -- gradients do
         not cross a chunk boundary -- so an encoder that produces ``state0``
         trains on the first chunk.
-    pooling : {"last", "mean"}, default="last"
+    pooling : {"last", "mean", "max"}, default="last"
         Many-to-one: the output reads the top layer's state at each
         sequence's last step, or its mean over the real steps (the running
         sum flows across chunks; the gradient reaches the chunk's steps).
@@ -187,8 +202,7 @@ def bptt_chunks(
     penalised = theta[: layout.n_weights]
     g_penalised = grad[: layout.n_weights]
     V, c = out["coef"], out["intercept"]
-    mean = not return_sequences and pooling == "mean"
-    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype) if mean else None
+    pool = make_pool(pooling, return_sequences, lengths, layout.widths[-1], theta.dtype)
 
     for chunk in range(n_chunks):
         t0 = chunk * step
@@ -207,8 +221,8 @@ def bptt_chunks(
                 params, x, run, states[lay], activation, c_run
             )
             caches.append(cache)
-        if mean:
-            add_states(pooled, x, run)
+        if pool is not None:
+            pool.add(x, run, t0)
         if total <= 0:
             continue  # no target here: the state just flows on
 
@@ -226,19 +240,15 @@ def bptt_chunks(
             dH = np.matmul(dZ, V.T)
             d_final = None
         else:
-            h = (
-                pooled / lengths[:, None].astype(pooled.dtype)
-                if mean
-                else states[-1][0]
-            )
+            h = states[-1][0] if pool is None else pool.value()
             Z = np.matmul(h, V)
             Z += c
             loss_sum, dZ = loss_fn(Z, Y, w)
             dZ *= 1.0 / total
             np.matmul(h.T, dZ, out=g_out["coef"])
             np.sum(dZ, axis=0, out=g_out["intercept"])
-            if mean:
-                dH = spread(np.matmul(dZ, V.T), lengths, run, t1 - t0)
+            if pool is not None:
+                dH = pool.spread(np.matmul(dZ, V.T), run, t0, t1 - t0)
                 d_final = None
             else:
                 dH = None
@@ -340,7 +350,7 @@ def predict(
         Ignored by bidirectional layers, which need each whole sequence.
     return_state : bool, default=False
         Also return the final state of every layer.
-    pooling : {"last", "mean"}, default="last"
+    pooling : {"last", "mean", "max"}, default="last"
         As in :func:`bptt_chunks`.
 
     Returns
@@ -358,6 +368,7 @@ def predict(
         X_tm, lengths = X_tm[:, order], lengths[order]
     layers, out = unpack(theta, layout)
     V, c = out["coef"], out["intercept"]
+    state0, pool0 = _split_pool(state0, layout, pooling, return_sequences, order)
     states = _initial_states(module, layout, state0, N, theta.dtype, order)
     # a bidirectional layer needs each whole sequence: no blocks
     step = T if block is None or layout.bidirectional else int(block)
@@ -366,7 +377,9 @@ def predict(
         if return_sequences
         else None
     )
-    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype)
+    pool = make_pool(
+        pooling, return_sequences, lengths, layout.widths[-1], theta.dtype, pool0
+    )
     counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
@@ -379,15 +392,10 @@ def predict(
             )
         if return_sequences:
             np.matmul(x, V, out=Y[t0:t1])
-        elif pooling == "mean":
-            pooled = add_states(pooled, x, run)
+        elif pool is not None:
+            pool.add(x, run, t0)
     if not return_sequences:
-        h = (
-            pooled / lengths[:, None].astype(pooled.dtype)
-            if pooling == "mean"
-            else states[-1][0]
-        )
-        Y = np.matmul(h, V)
+        Y = np.matmul(states[-1][0] if pool is None else pool.value(), V)
     Y += c
     OUTPUT_ACTIVATIONS[out_activation](Y)
     if order is not None:
@@ -395,6 +403,8 @@ def predict(
         unsorted[..., order, :] = Y
         Y = unsorted
     if return_state:
+        if pool is not None:
+            states = states + [pool.state()]
         return Y, _in_input_order(states, order)
     return Y
 
@@ -438,7 +448,7 @@ def hidden_states(
         step (False).
     block : int or None, default=None
         As in :func:`predict`.
-    pooling : {"last", "mean"}, default="last"
+    pooling : {"last", "mean", "max"}, default="last"
         As in :func:`bptt_chunks`.
 
     Returns
@@ -453,7 +463,10 @@ def hidden_states(
         The state of every layer at each sequence's own last step: one tuple
         per layer of ``(N, width)`` arrays named by the cell's
         ``STATE_NAMES`` (``(h,)``, or ``(h, c)`` for the LSTM), rows in the
-        order of the input.
+        order of the input; a many-to-one output that pools adds its pool
+        last (:meth:`~skrnn._nn._pooling.Pool.state`). Given back as
+        ``state0``, a sequence continues where it stopped, its pool included
+        (a ``state0`` of the layers alone starts the pool empty).
     """
     module = _cell(layout.cell, layout.bidirectional)
     T, N, _ = X_tm.shape
@@ -461,6 +474,7 @@ def hidden_states(
     if order is not None:
         X_tm, lengths = X_tm[:, order], lengths[order]
     layers, _ = unpack(theta, layout)
+    state0, pool0 = _split_pool(state0, layout, pooling, return_sequences, order)
     states = _initial_states(module, layout, state0, N, theta.dtype, order)
     step = T if block is None or layout.bidirectional else int(block)
     H = (
@@ -468,7 +482,9 @@ def hidden_states(
         if return_sequences
         else None
     )
-    pooled = np.zeros((N, layout.widths[-1]), dtype=theta.dtype)
+    pool = make_pool(
+        pooling, return_sequences, lengths, layout.widths[-1], theta.dtype, pool0
+    )
     counts = running_counts(lengths, T)  # once for the batch, read by every layer
     for t0 in range(0, T, step):
         t1 = min(t0 + step, T)
@@ -481,12 +497,12 @@ def hidden_states(
             )
         if return_sequences:
             H[t0:t1] = x
-        elif pooling == "mean":
-            add_states(pooled, x, run)
+        elif pool is not None:
+            pool.add(x, run, t0)
+    if pool is not None:
+        final_state = _in_input_order(states + [pool.state()], order)
+        return _in_input_order([(pool.value(),)], order)[0][0], final_state
     final_state = _in_input_order(states, order)
-    if not return_sequences and pooling == "mean":
-        pooled /= lengths[:, None]
-        return _in_input_order([(pooled,)], order)[0][0], final_state
     if not return_sequences:
         return final_state[-1][0].copy(), final_state
     if order is not None:

@@ -28,13 +28,13 @@ PARAMETERS = """
         Run each layer forward and backward in time (backward from each
         sequence's own last step) and concatenate the two states, forward
         first. Cannot be combined with ``bptt_steps``.
-    pooling : {"last", "mean"}, default="last"
+    pooling : {"last", "mean", "max"}, default="last"
         What a many-to-one output reads: the top layer's state at each
-        sequence's own last step (``"last"``), or the mean of its states
-        over the sequence's real steps, padding never counted (``"mean"``).
-        Ignored with ``return_sequences=True``. With ``"mean"`` a
-        many-to-one prediction cannot be streamed (``initial_state``,
-        ``return_state``).
+        sequence's own last step (``"last"``), or the mean (``"mean"``) or
+        unit-wise maximum (``"max"``) of its states over the sequence's real
+        steps, padding never counted. Ignored with ``return_sequences=True``.
+        With ``"mean"`` or ``"max"`` the state of a streamed many-to-one
+        prediction (``initial_state``, ``return_state``) ends with the pool.
     solver : {"adam", "sgd", "lbfgs"}, default="adam"
         The optimizer. ``"lbfgs"`` works on the whole batch with full BPTT.
     alpha : float, default=1e-4
@@ -139,8 +139,9 @@ NOTES = """
         \\hat y_t = \\phi(h^{(L)}_t V + c)
 
     with :math:`h_{-1} = 0`. Many-to-one reads :math:`\\hat y` at each
-    sequence's own last step (with ``pooling="mean"``, from the mean of
-    :math:`h^{(L)}_t` over the sequence's real steps). Training minimises,
+    sequence's own last step (with ``pooling="mean"`` or ``"max"``, from the
+    mean or unit-wise maximum of :math:`h^{(L)}_t` over the sequence's real
+    steps). Training minimises,
     per mini-batch,
 
     .. math::

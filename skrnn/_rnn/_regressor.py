@@ -270,7 +270,12 @@ class RNNRegressor(RegressorMixin, RecurrentStateMixin, BaseRNN):
             ``"gru"`` and ``(h, c)`` for ``"lstm"``, each array of shape
             ``(n_sequences, hidden_layer_sizes[k])``, row i for sequence i
             of ``X``; it is cast to the dtype of the computation. None starts
-            from zeros. Not available with ``bidirectional=True``.
+            from zeros. A many-to-one output that pools (``pooling="mean"``
+            or ``"max"``) adds its pool as a last entry, ``(max,)`` of shape
+            ``(n_sequences, n_units)`` or ``(sum, steps)`` with ``steps`` of
+            shape ``(n_sequences, 1)``, so a stream cut into chunks is read
+            as the whole sequence (the layers alone start the pool empty).
+            Not available with ``bidirectional=True``.
         return_state : bool, default=False
             Also return the final state, in the form of ``initial_state``:
             each sequence's state at its own last step. Not available with

@@ -12,7 +12,9 @@
   state it returns (``return_state``), in the style of the ``zi``/``zf`` of
   :func:`scipy.signal.lfilter`. The state is a list with one tuple per
   recurrent layer, ``(h,)`` or ``(h, c)`` for the LSTM, of arrays
-  ``(n_sequences, n_units)``.
+  ``(n_sequences, n_units)``; a many-to-one output that pools adds its pool
+  last, ``(max,)`` or ``(sum, steps)``, so the class of a stream read chunk
+  by chunk is that of the whole sequence.
 
 The forward pass is :func:`skrnn._nn._stack.predict` (outputs) or
 :func:`skrnn._nn._stack.hidden_states` (states); this module validates the
@@ -26,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_initial_state, check_sequences
 from .._data._sklearn_compat import _get_output_config
+from .._nn._pooling import is_pooled
 from .._nn._runtime import blas_limit
 from .._nn._stack import CELLS, hidden_states
 
@@ -67,22 +70,15 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
                 "sequence's last step back to its first, so a sequence cannot be "
                 "continued chunk by chunk. Predict on whole sequences in one call."
             )
-        if (
-            self.pooling == "mean"
-            and not self.return_sequences
-            and (initial_state is not None or return_state)
-        ):
-            raise ValueError(
-                "initial_state and return_state are not available with "
-                "pooling='mean' and return_sequences=False: the output reads the "
-                "mean of the states over the whole sequence, which a chunk does "
-                "not hold. Predict on whole sequences in one call, or use "
-                "pooling='last' to stream."
-            )
 
     def _check_initial_state(self, initial_state, n_sequences, dtype):
-        """The user's state as the kernel's list of tuples, in ``dtype``."""
+        """The user's state as the kernel's list of tuples, in ``dtype``.
+
+        A many-to-one network that pools its states (``pooling="mean"`` or
+        ``"max"``) carries its pool as one more entry, after the layers.
+        """
         layout = self._layout
+        pooled = is_pooled(self.pooling, self.return_sequences)
         return check_initial_state(
             initial_state,
             n_sequences,
@@ -91,6 +87,7 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             state_names=CELLS[layout.cell].STATE_NAMES,
             cell=layout.cell,
             hidden_sizes=layout.hidden_sizes,
+            pooling=self.pooling if pooled else None,
         )
 
     def _streamed_outputs(self, X, initial_state=None, return_state=False):
@@ -140,8 +137,9 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             sequence's own last step, ``n_units = hidden_layer_sizes[-1]``
             (with ``bidirectional=True``: ``2 * hidden_layer_sizes[-1]``, the
             forward state at the last step, then the backward state at the
-            first; with ``pooling="mean"``, the mean state over the real
-            steps). With ``return_sequences=True`` the state at every step:
+            first; with ``pooling="mean"`` or ``"max"``, the mean or
+            unit-wise maximum of the states over the real steps). With
+            ``return_sequences=True`` the state at every step:
             ``(n_sequences, n_timesteps, n_units)`` for array input, a list of
             ``(n_timesteps_i, n_units)`` arrays for list or DataFrame input.
             For the LSTM it is ``h``, not the cell ``c``.
