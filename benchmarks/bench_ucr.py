@@ -4,8 +4,10 @@ For each data set: the test accuracy and fit time of
 
 - ``defaults``: ``RNNClassifier()`` with the defaults of this version;
 - ``old``: the defaults of skrnn 0.x (Elman cell, the last state read,
-  learning rate 1e-3, 200 epochs, no early stopping);
-- candidate settings (``gru``, ``gru-bi``, ``gru-mean``, ``gru-lr``, ...,
+  ``batch_size="auto"``, learning rate 1e-3, 200 epochs, no early stopping);
+- candidate settings (``gru``: the GRU reading its last state with
+  ``batch_size="auto"``; ``max-auto``, ``last-b8``: the defaults with one of
+  their two changes undone; ``gru-bi``, ``gru-mean``, ``gru-lr``, ...,
   see :data:`CONFIGS`);
 - ``scaled``: ``Pipeline(SequenceScaler(), RNNClassifier())``;
 - ``dtw``: the one-nearest-neighbour classifier under dynamic time warping
@@ -52,12 +54,21 @@ SETS = [
 ]
 
 #: the old defaults (skrnn before issue 15), spelled out
-OLD = dict(cell="elman", pooling="last", learning_rate_init=1e-3, max_iter=200)
+OLD = dict(
+    cell="elman",
+    pooling="last",
+    batch_size="auto",
+    learning_rate_init=1e-3,
+    max_iter=200,
+)
 
-#: configuration name -> (RNNClassifier parameters, scale the input first)
+#: configuration name -> (RNNClassifier parameters, scale the input first:
+#: False, True (per feature) or "sequence")
 CONFIGS = {
     "defaults": ({}, False),
+    "scaled": ({}, True),
     "old": (OLD, False),
+    # the GRU reading its last state, MLPClassifier's batch_size="auto"
     "gru": ({**OLD, "cell": "gru"}, False),
     "gru-bi": ({**OLD, "cell": "gru", "bidirectional": True}, False),
     "gru-mean": ({**OLD, "cell": "gru", "pooling": "mean"}, False),
@@ -70,10 +81,16 @@ CONFIGS = {
         {**OLD, "cell": "gru", "pooling": "mean", "early_stopping": True},
         False,
     ),
-    "gru-mean-scaled": ({**OLD, "cell": "gru", "pooling": "mean"}, True),
-    "scaled": ({}, True),
-    "gru-b16": ({"batch_size": 16}, False),
-    "gru-b16-scaled": ({"batch_size": 16}, True),
+    # one change away from the defaults (max pooling, batches of 8)
+    "max-auto": ({"batch_size": "auto"}, False),
+    "last-b8": ({"pooling": "last"}, False),
+    "max-auto-lr3e-3": ({"batch_size": "auto", "learning_rate_init": 3e-3}, False),
+    "max-b16-lr3e-3": ({"batch_size": 16, "learning_rate_init": 3e-3}, False),
+    "max-b32": ({"batch_size": 32}, False),
+    "lr3e-3": ({"learning_rate_init": 3e-3}, False),
+    "patience30": ({"n_iter_no_change": 30}, False),
+    # z-normalise each sequence on its own first (per="sequence")
+    "scaled-seq": ({}, "sequence"),
     "dtw": (None, False),
 }
 
@@ -222,7 +239,8 @@ def run(name, config, seed, data):
         return float(np.mean(pred == y_test)), time.perf_counter() - start
     model = RNNClassifier(random_state=seed, **params)
     if scaled:
-        model = Pipeline([("scale", SequenceScaler()), ("rnn", model)])
+        per = "sequence" if scaled == "sequence" else "feature"
+        model = Pipeline([("scale", SequenceScaler(per=per)), ("rnn", model)])
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning

@@ -10,8 +10,9 @@ lengths, so they are kept as a plain list of ``(n_frames, 12)`` arrays:
 :class:`~skrnn.SequenceScaler` standardises each coefficient over every real
 frame of the training utterances and returns a list again, and
 :class:`~skrnn.RNNClassifier` (a GRU layer of 32 units by default) reads each
-utterance to its own last frame. The pipeline needs no reshaping and no
-padding by hand.
+utterance frame by frame and keeps, unit by unit, the largest state over its
+real frames (``pooling="max"``, the classifier's default). The pipeline needs
+no reshaping and no padding by hand.
 
 The data (the archive's own split: 270 training, 370 test utterances) ship
 with the examples as ``examples/data/japanese_vowels.npz``, read from disk:
@@ -68,14 +69,15 @@ fig.tight_layout()
 # the accuracy on them after every epoch (``validation_scores_``), stops when
 # it has not improved for ``n_iter_no_change`` epochs and keeps the weights of
 # the best epoch. With 27 held-out utterances the accuracy moves in steps of
-# 4 %, so a patience of 100 epochs lets the training run its course (a
-# patience of 20 stops it near epoch 50, at a test accuracy of 0.85).
+# 4 %: a patience of 20 epochs (instead of 10) lets it pass a flat stretch.
+# (Without early stopping the same pipeline stops on its training loss
+# after 87 epochs, at a test accuracy of 0.968.)
 model = Pipeline(
     [
         ("scale", SequenceScaler()),
         (
             "rnn",
-            RNNClassifier(early_stopping=True, n_iter_no_change=100, random_state=0),
+            RNNClassifier(early_stopping=True, n_iter_no_change=20, random_state=0),
         ),
     ]
 )

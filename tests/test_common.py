@@ -47,12 +47,25 @@ SERIES_ESTIMATORS = {
 }
 
 
+# Weights and repeats are the same loss, but not the same mini-batches: the
+# data repeated holds more sequences, so its batches of 8 are other batches,
+# drawn in another order (DESIGN.md allows this one for shuffled mini-batches).
+MINI_BATCHES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "RNNClassifier trains on shuffled mini-batches of 8 sequences by "
+        "default: repeating a sequence changes the batches, a weight does not"
+    ),
+}
+
+
 def expected_failed_checks(estimator):
     """The one table of checks each estimator cannot pass, with the reason."""
     name = type(estimator).__name__
     failures = {}
     if name in SERIES_ESTIMATORS:
         failures.update(ROW_ORDER)
+    if name == "RNNClassifier":
+        failures.update(MINI_BATCHES)
     return failures
 
 

@@ -215,12 +215,21 @@ X_EST = np.random.default_rng(5).normal(size=(30, 9, 2))
 Y_EST = np.where(X_EST[:, :, 0].mean(axis=1) > 0, "up", "down")
 
 
-def test_default_cell_is_the_gru_and_the_output_reads_the_last_state():
+def test_defaults_the_classifier_reads_the_max_the_regressor_the_last_state():
     from skrnn import RNNClassifier, RNNRegressor
 
-    for Estimator in (RNNClassifier, RNNRegressor):
-        params = Estimator().get_params()
-        assert (params["cell"], params["pooling"]) == ("gru", "last")
+    params = RNNClassifier().get_params()
+    assert (params["cell"], params["pooling"], params["batch_size"]) == (
+        "gru",
+        "max",
+        8,
+    )
+    params = RNNRegressor().get_params()
+    assert (params["cell"], params["pooling"], params["batch_size"]) == (
+        "gru",
+        "last",
+        "auto",
+    )
 
 
 @pytest.mark.parametrize("pooling", ["mean", "max"])

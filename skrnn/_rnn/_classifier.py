@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from .._data import check_sequence_weights, check_sequences
 from .._data._sklearn_compat import StrOptions, _fit_context
 from ._base import BaseRNN
-from ._docs import ATTRIBUTES, NOTES, PARAMETERS
+from ._docs import ATTRIBUTES, CLASSIFIER_PARAMETERS, NOTES
 from ._state import RecurrentStateMixin
 
 __all__ = ["RNNClassifier"]
@@ -37,7 +37,7 @@ class RNNClassifier(ClassifierMixin, RecurrentStateMixin, BaseRNN):
     start from a given state and return the final one (``initial_state``,
     ``return_state``), to stream a long sequence chunk by chunk.
 """
-        + PARAMETERS
+        + CLASSIFIER_PARAMETERS
         + """    class_weight : dict, "balanced" or None, default=None
         Weight of each class, multiplying the sample weights; ``"balanced"``
         uses ``n_targets / (n_classes * bincount(y))`` over the labels given
@@ -94,10 +94,10 @@ class RNNClassifier(ClassifierMixin, RecurrentStateMixin, BaseRNN):
         activation="tanh",
         return_sequences=False,
         bidirectional=False,
-        pooling="last",
+        pooling="max",
         solver="adam",
         alpha=1e-4,
-        batch_size="auto",
+        batch_size=8,
         learning_rate="constant",
         learning_rate_init=1e-3,
         power_t=0.5,

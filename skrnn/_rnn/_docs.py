@@ -4,7 +4,7 @@ Both estimators document the same parameters, fitted attributes and
 equations; each assembles its ``__doc__`` from these pieces and its own.
 """
 
-__all__ = ["PARAMETERS", "ATTRIBUTES", "NOTES"]
+__all__ = ["PARAMETERS", "CLASSIFIER_PARAMETERS", "ATTRIBUTES", "NOTES"]
 
 PARAMETERS = """
     Parameters
@@ -28,19 +28,21 @@ PARAMETERS = """
         Run each layer forward and backward in time (backward from each
         sequence's own last step) and concatenate the two states, forward
         first. Cannot be combined with ``bptt_steps``.
-    pooling : {"last", "mean", "max"}, default="last"
+    pooling : {"last", "mean", "max"}, default={pooling}
         What a many-to-one output reads: the top layer's state at each
         sequence's own last step (``"last"``), or the mean (``"mean"``) or
         unit-wise maximum (``"max"``) of its states over the sequence's real
         steps, padding never counted. Ignored with ``return_sequences=True``.
         With ``"mean"`` or ``"max"`` the state of a streamed many-to-one
         prediction (``initial_state``, ``return_state``) ends with the pool.
+        {pooling_why}
     solver : {"adam", "sgd", "lbfgs"}, default="adam"
         The optimizer. ``"lbfgs"`` works on the whole batch with full BPTT.
     alpha : float, default=1e-4
         Strength of the L2 penalty on the weights (not the biases).
-    batch_size : int or "auto", default="auto"
+    batch_size : int or "auto", default={batch_size}
         Sequences per mini-batch; ``"auto"`` is ``min(200, n_sequences)``.
+        {batch_why}
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
         Step-size schedule of ``solver="sgd"``, as in ``MLPRegressor``.
     learning_rate_init : float, default=1e-3
@@ -85,6 +87,36 @@ PARAMETERS = """
         state flows forward across chunks, gradients do not, and the weights
         are updated after every chunk holding a target. None: full BPTT.
 """
+
+_REGRESSOR = {
+    "pooling": '"last"',
+    "pooling_why": "The regressor reads the last state, which streams.",
+    "batch_size": '"auto"',
+    "batch_why": "As in ``MLPRegressor``.",
+}
+
+_CLASSIFIER = {
+    "pooling": '"max"',
+    "pooling_why": (
+        "The classifier reads the maximum: a class is often a shape\n"
+        "        anywhere in the sequence (the user guide's benchmark)."
+    ),
+    "batch_size": "8",
+    "batch_why": (
+        "The classifier's 8 gives a small training set (tens of\n"
+        "        sequences) several updates per epoch (the user guide's benchmark)."
+    ),
+}
+
+
+def _fill(template, values):
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+CLASSIFIER_PARAMETERS = _fill(PARAMETERS, _CLASSIFIER)
+PARAMETERS = _fill(PARAMETERS, _REGRESSOR)
 
 ATTRIBUTES = """
     loss_ : float
