@@ -349,6 +349,7 @@ def test_classifier_streams_proba_labels_and_log_proba():
     clf = _fit(
         RNNClassifier((6, 4), cell="gru", max_iter=3, random_state=0), X_SHORT, y
     )
+    assert clf.pooling == "max"  # the default: the state carries the running max
     X = X_LONG
     proba = clf.predict_proba(X)
     state = None

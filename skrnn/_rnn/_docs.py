@@ -90,7 +90,10 @@ PARAMETERS = """
 
 _REGRESSOR = {
     "pooling": '"last"',
-    "pooling_why": "The regressor reads the last state, which streams.",
+    "pooling_why": (
+        "The regressor reads the last state: a target is often where the\n"
+        "        sequence ends (the next value, the current level)."
+    ),
     "batch_size": '"auto"',
     "batch_why": "As in ``MLPRegressor``.",
 }
