@@ -6,10 +6,10 @@ The network is
     ŷ_t  = φ(h^L_t V + c)
 
 with a cell from :data:`CELLS`. Many-to-one reads ŷ at each sequence's own
-last step (``pooling="last"``) or from the mean of ``h^L`` over its real
-steps (``pooling="mean"``, :mod:`~skrnn._nn._pooling`), many-to-many at every
-step. All parameters live in one flat,
-contiguous vector ``theta``, laid out by :mod:`~skrnn._nn._layout`
+last step (``pooling="last"``) or from the mean or unit-wise maximum of
+``h^L`` over its real steps (``pooling="mean"``, ``"max"``,
+:mod:`~skrnn._nn._pooling`), many-to-many at every step. All parameters
+live in one flat, contiguous vector ``theta``, laid out by :mod:`~skrnn._nn._layout`
 (re-exported here).
 
 The loss of a batch (or of a chunk of it) is
@@ -157,8 +157,9 @@ def bptt_chunks(
         trains on the first chunk.
     pooling : {"last", "mean", "max"}, default="last"
         Many-to-one: the output reads the top layer's state at each
-        sequence's last step, or its mean over the real steps (the running
-        sum flows across chunks; the gradient reaches the chunk's steps).
+        sequence's last step, or its mean or maximum over the real steps (the
+        running sum or maximum flows across chunks; the gradient reaches the
+        chunk's steps).
 
     Yields
     ------
