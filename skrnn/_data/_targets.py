@@ -257,6 +257,7 @@ def check_initial_state(
     cell,
     hidden_sizes,
     pooling=None,
+    pool=None,
 ):
     """Validate the state a recurrent network starts from.
 
@@ -278,11 +279,13 @@ def check_initial_state(
         The cell's name, for the messages.
     hidden_sizes : tuple of int
         ``hidden_layer_sizes``, for the messages.
-    pooling : {"mean", "max"} or None, default=None
-        A many-to-one output that pools its states: the state may end with
-        the pool, ``(max,)`` of shape ``(n_sequences, widths[-1])`` or
-        ``(sum, steps)`` of shapes ``(n_sequences, widths[-1])`` and
-        ``(n_sequences, 1)``; without it the pool starts empty.
+    pooling : str or None, default=None
+        The ``pooling`` of a many-to-one output that pools its states, for
+        the messages; None when the output reads the last state.
+    pool : class or None, default=None
+        That pool (:data:`skrnn._nn._pooling.POOLS`), whose ``STATE_NAMES``
+        and ``state_shapes`` say what the state's last, optional entry
+        holds; without that entry the pool starts empty.
 
     Returns
     -------
@@ -300,7 +303,7 @@ def check_initial_state(
     (2, 3)
     """
     names = tuple(state_names)
-    form = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+    form = _form(names)
     n_layers = len(widths)
     if not isinstance(initial_state, (list, tuple)):
         raise TypeError(
@@ -308,15 +311,16 @@ def check_initial_state(
             "recurrent layer, as returned by predict(..., return_state=True); "
             f"got {type(initial_state).__name__}."
         )
-    pool = None
-    if pooling is not None and len(initial_state) == n_layers + 1:
-        *initial_state, pool = initial_state
-        pool = _check_pool_state(pool, pooling, n_sequences, widths[-1], dtype)
+    pool_state = None
+    if pool is not None and len(initial_state) == n_layers + 1:
+        *initial_state, pool_state = initial_state
+        pool_state = _check_pool_state(
+            pool_state, pooling, pool, n_sequences, widths[-1], dtype
+        )
     if len(initial_state) != n_layers:
         then = (
-            f", then its pool ({'(max,)' if pooling == 'max' else '(sum, steps)'}"
-            f" of pooling={pooling!r})"
-            if pooling is not None
+            f", then its pool ({_form(pool.STATE_NAMES)} of pooling={pooling!r})"
+            if pool is not None
             else ""
         )
         raise ValueError(
@@ -337,50 +341,53 @@ def check_initial_state(
                 f"initial_state[{k}] holds {len(layer_state)} array(s), but the "
                 f"state of a cell={cell!r} layer is {form}: {len(names)} array(s)."
             )
-        arrays = []
-        for name, value in zip(names, layer_state, strict=True):
-            where = f"initial_state[{k}] ({name})"
-            arr = _as_state_array(value, where)
-            if arr.shape != (n_sequences, width):
-                raise ValueError(
-                    f"{where} has shape {arr.shape}, but X holds {n_sequences} "
-                    f"sequence(s) and layer {k} has {width} units: expected "
-                    f"({n_sequences}, {width})."
-                )
-            if not np.isfinite(arr).all():
-                raise ValueError(f"{where} contains NaN or infinity.")
-            arrays.append(arr.astype(dtype, copy=False))
-        state.append(tuple(arrays))
-    return state if pool is None else state + [pool]
+        shapes = [(n_sequences, width)] * len(names)
+        why = f" and layer {k} has {width} units"
+        state.append(_state_arrays(layer_state, names, shapes, f"[{k}]", why, dtype))
+    return state if pool_state is None else state + [pool_state]
 
 
-def _check_pool_state(pool, pooling, n_sequences, width, dtype):
-    """The pool entry of a state: ``(max,)`` or ``(sum, steps)``."""
-    names = ("max",) if pooling == "max" else ("sum", "steps")
-    form = "(max,)" if pooling == "max" else "(sum, steps)"
-    if not isinstance(pool, (list, tuple)) or len(pool) != len(names):
-        raise ValueError(
-            f"The last entry of initial_state is the pool of pooling={pooling!r}: "
-            f"a tuple {form}, as returned by predict(..., return_state=True); "
-            f"got {type(pool).__name__}"
-            + (f" of {len(pool)} array(s)." if isinstance(pool, (list, tuple)) else ".")
-        )
+def _form(names):
+    """``(h,)``, ``(h, c)``: how a tuple of state arrays is written."""
+    return "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+
+
+def _state_arrays(values, names, shapes, index, why, dtype):
+    """The arrays of one entry of a state, each checked for shape and finiteness."""
     arrays = []
-    for name, value in zip(names, pool, strict=True):
-        where = f"initial_state[-1] ({name})"
+    for name, value, shape in zip(names, values, shapes, strict=True):
+        where = f"initial_state{index} ({name})"
         arr = _as_state_array(value, where)
-        shape = (n_sequences, 1 if name == "steps" else width)
         if arr.shape != shape:
             raise ValueError(
-                f"{where} has shape {arr.shape}, but X holds {n_sequences} "
-                f"sequence(s): expected {shape}."
+                f"{where} has shape {arr.shape}, but X holds {shape[0]} "
+                f"sequence(s){why}: expected {shape}."
             )
         if not np.isfinite(arr).all():
             raise ValueError(f"{where} contains NaN or infinity.")
-        if name == "steps" and (arr < 0).any():
-            raise ValueError(f"{where} counts steps: it cannot be negative.")
         arrays.append(arr.astype(dtype, copy=False))
     return tuple(arrays)
+
+
+def _check_pool_state(values, pooling, pool, n_sequences, width, dtype):
+    """The pool entry of a state, named by ``pool.STATE_NAMES``."""
+    names = pool.STATE_NAMES
+    if not isinstance(values, (list, tuple)) or len(values) != len(names):
+        size = (
+            f" of {len(values)} array(s)" if isinstance(values, (list, tuple)) else ""
+        )
+        raise ValueError(
+            f"The last entry of initial_state is the pool of pooling={pooling!r}: "
+            f"a tuple {_form(names)}, as returned by predict(..., "
+            f"return_state=True); got {type(values).__name__}{size}."
+        )
+    shapes = pool.state_shapes(n_sequences, width)
+    arrays = _state_arrays(values, names, shapes, "[-1]", "", dtype)
+    if "steps" in names and (arrays[names.index("steps")] < 0).any():
+        raise ValueError(
+            "initial_state[-1] (steps) counts steps: it cannot be negative."
+        )
+    return arrays
 
 
 # --------------------------------------------------------------------------

@@ -465,7 +465,7 @@ def hidden_states(
         per layer of ``(N, width)`` arrays named by the cell's
         ``STATE_NAMES`` (``(h,)``, or ``(h, c)`` for the LSTM), rows in the
         order of the input; a many-to-one output that pools adds its pool
-        last (:meth:`~skrnn._nn._pooling.Pool.state`). Given back as
+        last (the pool's ``state()``). Given back as
         ``state0``, a sequence continues where it stopped, its pool included
         (a ``state0`` of the layers alone starts the pool empty).
     """

@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_initial_state, check_sequences
 from .._data._sklearn_compat import _get_output_config
-from .._nn._pooling import is_pooled
+from .._nn._pooling import POOLS, is_pooled
 from .._nn._runtime import blas_limit
 from .._nn._stack import CELLS, hidden_states
 
@@ -88,6 +88,7 @@ class RecurrentStateMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
             cell=layout.cell,
             hidden_sizes=layout.hidden_sizes,
             pooling=self.pooling if pooled else None,
+            pool=POOLS[self.pooling] if pooled else None,
         )
 
     def _streamed_outputs(self, X, initial_state=None, return_state=False):
